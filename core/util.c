@@ -19,7 +19,7 @@ void *eb_reallocarray(void *p, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size)
 		return NULL;
-	return realloc(p, n * size ? n * size : 1);
+	return realloc(p, n && size ? n * size : 1);
 }
 
 int eb_parse_cpu_list(const char *s)
