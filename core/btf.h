@@ -8,7 +8,7 @@
  * (kernel modules) continues the ids of its base.
  *
  * Returned `const struct btf_type *` and strings point into the eb_btf and
- * stay valid until it is freed or modified through eb_btf_add_*().
+ * stay valid until it is freed or modified through eb_btf_replace_type().
  *
  * Parse errors are -EINVAL (malformed) or -ENOEXEC (not BTF at all) with
  * one log line "btf: ..." naming the offset or type id at fault.
@@ -137,5 +137,41 @@ const struct eb_btf_ext_sec *eb_btf_ext_core_relo(const struct eb_btf_ext *ext, 
  * "struct foo", "unsigned int", "char[16]", "u64 *".  0 or -errno. */
 struct eb_strbuf;
 int eb_btf_type_str(const struct eb_btf *btf, uint32_t id, struct eb_strbuf *out);
+
+/* --- additions (btf module) ---------------------------------------------- */
+
+/* "int", "struct", "func_proto", ... for BTF_KIND_*; "unknown" otherwise.
+ * Static string. */
+const char *eb_btf_kind_name(unsigned int kind);
+/* Bit offset and bitfield size (0: not a bitfield) of member idx of the
+ * STRUCT/UNION t, for both encodings: kflag set (size in the member's
+ * offset word) and kflag clear (size/offset in the member's INT type).
+ * 0 or -EINVAL if t is not a struct/union or idx is out of range. */
+int eb_btf_member_bitfield(const struct eb_btf *btf, const struct btf_type *t,
+			   uint32_t idx, uint32_t *bit_off, uint32_t *bit_size);
+
+/*
+ * Notes on the contract above (as implemented in btf.c / btf_ext.c):
+ * - Other-endian BTF (magic 0x9feb) is refused with -EOPNOTSUPP, not
+ *   converted.  Input that is too short for the magic or has another magic
+ *   is -ENOEXEC; everything else malformed is -EINVAL.
+ * - eb_btf_raw() returns a canonical layout: hdr_len 24, type_off 0,
+ *   str_off == type_len, no gaps; header fields past 24 bytes must be zero
+ *   on input.  For split BTF it holds only the split part.
+ * - Lookups by name search the base first, then the split part; the first
+ *   lookup builds a hash index (atomically published, so concurrent
+ *   readers are safe).  Mutators are not safe against concurrent readers.
+ * - eb_btf_align(): ints/enums/floats align to min(size, 8), pointers 8,
+ *   a struct whose members are not naturally placed is taken as packed (1).
+ * - eb_btf_type_str(): C declarator syntax without names for pointer and
+ *   array types ("const char *", "char[16]", "int (*)(void *)",
+ *   "char *const"), "struct (anon)" for anonymous tags, a FUNC renders as
+ *   "int name(int, ...)", a VAR as "type name", a DATASEC as
+ *   "datasec .data"; type tags and decl tags are skipped.  On error `out`
+ *   is left as it was.
+ * - .BTF.ext: hdr_len and subsection offsets must be multiples of 4 and
+ *   rec_size a multiple of 4 no smaller than the kernel struct, so records
+ *   may be read through struct pointers.
+ */
 
 #endif

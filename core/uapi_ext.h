@@ -28,6 +28,7 @@
 
 /* Program types / attach types added after 6.1.  Numeric values are ABI. */
 #define EB_PROG_TYPE_NETFILTER		32
+#define EB_ATTACH_STRUCT_OPS		44
 #define EB_ATTACH_NETFILTER		45
 #define EB_ATTACH_TCX_INGRESS		46
 #define EB_ATTACH_TCX_EGRESS		47
