@@ -1,0 +1,889 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_elf.c - the loader's ELF side (no kernel): parsing the objects of
+ * tests/bpf/ and refusing every malformed variant made by editing their
+ * bytes.  Each refusal: the exact -errno, one log line naming the
+ * section or symbol at fault, and no fd left open.
+ */
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "btf.h"
+#include "log.h"
+#include "object.h"
+#include "strbuf.h"
+#include "util.h"
+
+/* --- helpers ---------------------------------------------------------------- */
+
+static struct eb_strbuf logs = EB_STRBUF_INIT;	/* every WARN line, '\n'-separated */
+static char last_warn[1024];
+
+static void capture(enum eb_log_level level, const char *msg)
+{
+	if (level != EB_LOG_WARN)
+		return;
+	eb_strbuf_adds(&logs, msg);
+	eb_strbuf_addch(&logs, '\n');
+	snprintf(last_warn, sizeof(last_warn), "%s", msg);
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+struct blob {
+	unsigned char *buf;
+	size_t size;
+};
+
+static void load_blob(const char *name, struct blob *b)
+{
+	const char *dir = getenv("EB_BPF_DIR");
+	char path[4096];
+	void *data;
+	int err;
+
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, name);
+	err = eb_read_file(path, &data, &b->size);
+	if (err)
+		fail_msg("cannot read %s: %d", path, err);
+	b->buf = data;
+}
+
+static Elf64_Ehdr *ehdr(struct blob *b)
+{
+	return (Elf64_Ehdr *)b->buf;
+}
+
+static Elf64_Shdr *shdr_at(struct blob *b, unsigned int idx)
+{
+	return (Elf64_Shdr *)(b->buf + ehdr(b)->e_shoff) + idx;
+}
+
+static Elf64_Shdr *shdr(struct blob *b, const char *name)
+{
+	Elf64_Shdr *strs = shdr_at(b, ehdr(b)->e_shstrndx);
+	unsigned int i;
+
+	for (i = 0; i < ehdr(b)->e_shnum; i++)
+		if (!strcmp((char *)b->buf + strs->sh_offset + shdr_at(b, i)->sh_name, name))
+			return shdr_at(b, i);
+	fail_msg("no section %s", name);
+	return NULL;
+}
+
+static char *sec_name_ptr(struct blob *b, const char *name)
+{
+	Elf64_Shdr *strs = shdr_at(b, ehdr(b)->e_shstrndx);
+
+	return (char *)b->buf + strs->sh_offset + shdr(b, name)->sh_name;
+}
+
+static Elf64_Sym *sym(struct blob *b, const char *name)
+{
+	Elf64_Shdr *st = shdr(b, ".symtab");
+	Elf64_Shdr *str = shdr_at(b, st->sh_link);
+	Elf64_Sym *s = (Elf64_Sym *)(b->buf + st->sh_offset);
+	size_t i, n = st->sh_size / sizeof(*s);
+
+	for (i = 0; i < n; i++)
+		if (!strcmp((char *)b->buf + str->sh_offset + s[i].st_name, name))
+			return &s[i];
+	fail_msg("no symbol %s", name);
+	return NULL;
+}
+
+static unsigned int sym_index(struct blob *b, const char *name)
+{
+	return (unsigned int)(sym(b, name) - (Elf64_Sym *)(b->buf + shdr(b, ".symtab")->sh_offset));
+}
+
+static Elf64_Rel *rel(struct blob *b, const char *relsec, unsigned int idx)
+{
+	Elf64_Shdr *sh = shdr(b, relsec);
+
+	assert_true((idx + 1) * sizeof(Elf64_Rel) <= sh->sh_size);
+	return (Elf64_Rel *)(b->buf + sh->sh_offset) + idx;
+}
+
+static struct bpf_insn *insn_at(struct blob *b, const char *sec, uint64_t byte_off)
+{
+	return (struct bpf_insn *)(b->buf + shdr(b, sec)->sh_offset + byte_off);
+}
+
+/*
+ * Open the (edited) bytes and expect a refusal: the exact errno, a last
+ * WARN line containing every `want` string, no object, no fd left open.
+ */
+static void expect_refusal(struct blob *b, size_t size, int err, ...)
+{
+	struct eb_object *obj = (void *)1;
+	int fds = count_fds();
+	const char *want;
+	va_list ap;
+	int ret;
+
+	last_warn[0] = '\0';
+	ret = eb_object_open_mem(b->buf, size, "bad.bpf.o", NULL, &obj);
+	if (ret != err)
+		fail_msg("open returned %d, expected %d (log: %s)", ret, err, last_warn);
+	assert_null(obj);
+	assert_int_equal(count_fds(), fds);
+	va_start(ap, err);
+	while ((want = va_arg(ap, const char *)))
+		if (!strstr(last_warn, want))
+			fail_msg("log line '%s' lacks '%s'", last_warn, want);
+	va_end(ap);
+	free(b->buf);
+	b->buf = NULL;
+}
+
+static struct eb_object *open_obj(const char *name)
+{
+	struct eb_object *obj = NULL;
+	char path[4096];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", getenv("EB_BPF_DIR"), name);
+	err = eb_object_open_file(path, NULL, &obj);
+	if (err)
+		fail_msg("open %s: %d: %s", path, err, last_warn);
+	return obj;
+}
+
+static const struct eb_obj_map *map_named(struct eb_object *obj, const char *name)
+{
+	const struct eb_obj_map *m = eb_object_find_map(obj, name);
+
+	if (!m)
+		fail_msg("no map %s", name);
+	return m;
+}
+
+/* --- parsing real objects ------------------------------------------------------ */
+
+static void test_subprogs(void **state)
+{
+	struct eb_object *obj = open_obj("subprogs");
+	const struct eb_prog *p, *f;
+	int fds = count_fds();
+
+	assert_int_equal(eb_object_prog_cnt(obj), 2);
+	assert_int_equal(eb_object_func_cnt(obj), 5);
+	p = eb_object_find_prog(obj, "sub_xdp");
+	assert_non_null(p);
+	assert_string_equal(p->sec_name, "xdp");
+	assert_int_equal(p->type, BPF_PROG_TYPE_XDP);
+	assert_int_equal(p->expected_attach_type, BPF_XDP);
+	assert_false(p->is_subprog);
+	assert_int_equal(p->insn_cnt, 8);
+	assert_int_equal(p->fd, -1);
+	assert_null(p->final_insns);
+	/* call sub_add3 through the .text section symbol, sub_global by name */
+	assert_int_equal(p->reloc_cnt, 2);
+	assert_int_equal(p->relocs[0].kind, EB_RELO_CALL);
+	assert_int_equal(p->relocs[0].insn_idx, 0);
+	assert_string_equal(p->relocs[0].sym_name, ".text");
+	assert_string_equal(eb_object_func(obj, p->relocs[0].func_idx)->name, "sub_add3");
+	assert_int_equal(p->relocs[1].insn_idx, 3);
+	assert_string_equal(p->relocs[1].sym_name, "sub_global");
+	f = eb_object_func(obj, p->relocs[1].func_idx);
+	assert_string_equal(f->name, "sub_global");
+	assert_true(f->is_subprog);
+	assert_string_equal(f->sec_name, ".text");
+	/* sub_add3 -> sub_double is pc-relative without an ELF relocation */
+	f = eb_object_func(obj, p->relocs[0].func_idx);
+	assert_int_equal(f->reloc_cnt, 1);
+	assert_int_equal(f->relocs[0].kind, EB_RELO_CALL);
+	assert_int_equal(f->relocs[0].insn_idx, 1);
+	assert_string_equal(f->relocs[0].sym_name, "");
+	assert_string_equal(eb_object_func(obj, f->relocs[0].func_idx)->name, "sub_double");
+	p = eb_object_find_prog(obj, "sub_sock");
+	assert_int_equal(p->type, BPF_PROG_TYPE_SOCKET_FILTER);
+	assert_int_equal(p->expected_attach_type, 0);
+	assert_null(eb_object_find_prog(obj, "sub_double"));
+	assert_string_equal(eb_object_license(obj), "GPL");
+	assert_int_equal(eb_object_kern_version(obj), 0);
+	assert_int_equal(eb_object_map_cnt(obj), 0);
+	assert_false(eb_object_loaded(obj));
+	eb_object_close(obj);
+	assert_int_equal(count_fds(), fds);
+}
+
+static void test_loop_cb(void **state)
+{
+	struct eb_object *obj = open_obj("loop_cb");
+	const struct eb_prog *p = eb_object_find_prog(obj, "loop_sum");
+
+	assert_non_null(p);
+	assert_int_equal(p->reloc_cnt, 1);
+	assert_int_equal(p->relocs[0].kind, EB_RELO_FUNC_PTR);
+	assert_int_equal(p->relocs[0].insn_idx, 5);
+	assert_int_equal(p->insns[5].code, BPF_LD | BPF_IMM | BPF_DW);
+	assert_string_equal(eb_object_func(obj, p->relocs[0].func_idx)->name, "sum_cb");
+	assert_string_equal(eb_reloc_kind_str(p->relocs[0].kind), "func_ptr");
+	eb_object_close(obj);
+}
+
+static void test_globals(void **state)
+{
+	struct eb_object *obj = NULL;
+	struct blob b;
+	const struct eb_obj_map *m;
+	const struct eb_prog *p;
+	const struct eb_section *s;
+	int32_t v[5];
+	unsigned int i;
+
+	load_blob("globals", &b);
+	/* the object name comes from the name argument: libbpf's map names */
+	assert_int_equal(eb_object_open_mem(b.buf, b.size, "dir/xdp_counter.bpf.o", NULL, &obj), 0);
+	free(b.buf);
+	assert_string_equal(eb_object_name(obj), "xdp_counter");
+	assert_int_equal(eb_object_map_cnt(obj), 5);
+
+	m = map_named(obj, ".data");
+	assert_string_equal(m->kname, "xdp_coun.data");
+	assert_int_equal(m->origin, EB_MAP_DATA);
+	assert_int_equal(m->type, BPF_MAP_TYPE_ARRAY);
+	assert_int_equal(m->key_size, 4);
+	assert_int_equal(m->value_size, 20);
+	assert_int_equal(m->max_entries, 1);
+	assert_int_equal(m->map_flags, BPF_F_MMAPABLE);
+	assert_false(m->frozen);
+	memcpy(v, m->init_data, sizeof(v));
+	assert_int_equal(v[0], 40);
+	assert_int_equal(v[1], 1);
+	assert_int_equal(v[4], 4);
+	assert_int_equal(m->btf_key_type_id, 0);
+	assert_int_not_equal(m->btf_value_type_id, 0);
+
+	m = map_named(obj, ".rodata");
+	assert_string_equal(m->kname, "xdp_coun.rodata");
+	assert_int_equal(m->map_flags, BPF_F_MMAPABLE | BPF_F_RDONLY_PROG);
+	assert_true(m->frozen);
+	assert_int_equal(m->value_size, 51);
+	memcpy(v, m->init_data, 3 * sizeof(v[0]));
+	assert_int_equal(v[0], 2);
+	assert_int_equal(v[1], 1);
+	assert_int_equal(v[2], 10);
+
+	m = map_named(obj, ".bss");
+	assert_string_equal(m->kname, "xdp_coun.bss");
+	assert_null(m->init_data);
+	assert_int_equal(m->value_size, 12);
+	m = map_named(obj, ".data.custom");
+	assert_string_equal(m->kname, ".data.custom");
+	m = map_named(obj, ".rodata.str1.1");
+	assert_string_equal(m->kname, ".rodata.str1.1");
+	assert_true(m->frozen);
+	assert_memory_equal(m->init_data, "globals: hit %d\n", 17);
+
+	/* map value relocations: symbol offset + clang's addend */
+	p = eb_object_find_prog(obj, "globals_sum");
+	for (i = 0; i < p->reloc_cnt; i++) {
+		const struct eb_reloc *r = &p->relocs[i];
+
+		assert_int_equal(r->kind, EB_RELO_MAP_VALUE);
+		if (!strcmp(r->sym_name, "rodata_scale")) {
+			assert_string_equal(eb_object_map(obj, r->map_idx)->name, ".rodata");
+			assert_int_equal(r->map_off, 4);
+		} else if (!strcmp(r->sym_name, "bss_val")) {
+			assert_string_equal(eb_object_map(obj, r->map_idx)->name, ".bss");
+			assert_int_equal(r->map_off, 8);
+		} else if (!strcmp(r->sym_name, ".rodata")) {
+			assert_int_equal(r->map_off, 24);	/* the static format string */
+		}
+	}
+	assert_int_equal(p->reloc_cnt, 8);
+
+	/* sections: what the loader made of them */
+	for (i = 0; i < eb_object_sec_cnt(obj); i++) {
+		s = eb_object_sec(obj, i);
+		assert_int_equal(s->idx, i);
+		if (!strcmp(s->name, ".bss")) {
+			assert_int_equal(s->kind, EB_SEC_DATA);
+			assert_int_equal(s->type, SHT_NOBITS);
+			assert_string_equal(eb_object_map(obj, s->map_idx)->name, ".bss");
+		} else if (!strcmp(s->name, "xdp")) {
+			assert_int_equal(s->kind, EB_SEC_PROG);
+			assert_int_equal(s->size, 36 * 8);
+		} else if (!strcmp(s->name, ".relxdp")) {
+			assert_int_equal(s->kind, EB_SEC_RELO);
+			assert_string_equal(eb_object_sec(obj, s->relo_for)->name, "xdp");
+		} else if (!strcmp(s->name, "license")) {
+			assert_int_equal(s->kind, EB_SEC_LICENSE);
+		} else if (!strcmp(s->name, ".debug_info")) {
+			assert_string_equal(eb_sec_kind_str(s->kind), "debug");
+		}
+	}
+	eb_object_close(obj);
+}
+
+/* DATASEC sizes and VAR offsets as the kernel needs them */
+static void test_btf_fixups(void **state)
+{
+	struct eb_object *obj = open_obj("globals");
+	struct eb_btf *btf = eb_object_btf(obj);
+	const struct btf_type *t;
+	const struct btf_var_secinfo *vsi;
+	int id;
+
+	assert_non_null(btf);
+	id = eb_btf_find_by_name_kind(btf, ".data", BTF_KIND_DATASEC);
+	assert_true(id > 0);
+	t = eb_btf_type_by_id(btf, (uint32_t)id);
+	assert_int_equal(t->size, 20);
+	vsi = eb_btf_secinfos(t);
+	assert_int_equal(eb_btf_vlen(t), 2);
+	assert_string_equal(eb_btf_name(btf, vsi[0].type), "data_val");
+	assert_int_equal(vsi[0].offset, 0);
+	assert_string_equal(eb_btf_name(btf, vsi[1].type), "data_arr");
+	assert_int_equal(vsi[1].offset, 4);
+
+	id = eb_btf_find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	t = eb_btf_type_by_id(btf, (uint32_t)id);
+	assert_int_equal(t->size, 51);
+	vsi = eb_btf_secinfos(t);
+	assert_int_equal(vsi[1].offset, 4);	/* rodata_scale */
+	assert_int_equal(vsi[2].offset, 8);	/* rodata_table */
+	assert_int_equal(vsi[3].offset, 24);	/* the static ____fmt */
+
+	id = eb_btf_find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC);
+	t = eb_btf_type_by_id(btf, (uint32_t)id);
+	assert_int_equal(t->size, 12);
+	vsi = eb_btf_secinfos(t);
+	assert_true(vsi[0].offset < vsi[1].offset);	/* sorted for the kernel */
+	assert_non_null(eb_object_btf_ext(obj));
+	eb_object_close(obj);
+}
+
+static void test_maps_btf(void **state)
+{
+	struct eb_object *obj = open_obj("maps_btf");
+	const struct eb_obj_map *m;
+
+	m = map_named(obj, "m_hash");
+	assert_int_equal(m->origin, EB_MAP_BTF);
+	assert_string_equal(m->sec_name, ".maps");
+	assert_int_equal(m->type, BPF_MAP_TYPE_HASH);
+	assert_int_equal(m->key_size, 4);
+	assert_int_equal(m->value_size, 8);
+	assert_int_equal(m->max_entries, 64);
+	assert_int_not_equal(m->btf_key_type_id, 0);
+	assert_int_not_equal(m->btf_value_type_id, 0);
+	m = map_named(obj, "m_lpm");
+	assert_int_equal(m->type, BPF_MAP_TYPE_LPM_TRIE);
+	assert_int_equal(m->key_size, 8);
+	assert_int_equal(m->value_size, 4);
+	assert_int_equal(m->map_flags, BPF_F_NO_PREALLOC);
+	m = map_named(obj, "m_queue");
+	assert_int_equal(m->key_size, 0);
+	assert_int_equal(m->value_size, 4);
+	m = map_named(obj, "m_perf");
+	assert_int_equal(m->type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	assert_int_equal(m->max_entries, 0);	/* set to the CPU count at load */
+	m = map_named(obj, "m_ringbuf");
+	assert_int_equal(m->max_entries, 4096);
+	m = map_named(obj, "m_pinned");
+	assert_int_equal(m->pinning, EB_PIN_BY_NAME);
+	assert_int_equal(map_named(obj, "m_hash")->pinning, EB_PIN_NONE);
+	m = map_named(obj, "m_outer");
+	assert_int_equal(m->type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	assert_int_equal(m->value_size, 4);
+	assert_int_equal(m->max_entries, 2);
+	assert_non_null(m->inner);
+	assert_string_equal(m->inner->name, "m_outer.inner");
+	assert_int_equal(m->inner->origin, EB_MAP_INNER);
+	assert_int_equal(m->inner->type, BPF_MAP_TYPE_ARRAY);
+	assert_int_equal(m->inner->key_size, 4);
+	assert_int_equal(m->inner->value_size, 4);
+	assert_int_equal(m->inner->max_entries, 1);
+	assert_int_equal(m->init_slot_cnt, 1);
+	assert_int_equal(m->init_slots[0].index, 0);
+	assert_string_equal(m->init_slots[0].sym_name, "m_inner");
+	assert_int_equal(eb_object_map_cnt(obj), 14);
+	assert_string_equal(eb_map_origin_str(m->origin), "btf");
+	eb_object_close(obj);
+}
+
+static void test_legacy_maps(void **state)
+{
+	struct eb_object *obj = open_obj("legacy_maps");
+	const struct eb_prog *p;
+	const struct eb_obj_map *m;
+
+	assert_int_equal(eb_object_map_cnt(obj), 3);
+	m = eb_object_map(obj, 0);
+	assert_string_equal(m->name, "legacy_cnt");
+	assert_int_equal(m->origin, EB_MAP_LEGACY);
+	assert_int_equal(m->type, BPF_MAP_TYPE_ARRAY);
+	assert_int_equal(m->key_size, 4);
+	assert_int_equal(m->value_size, 8);
+	assert_int_equal(m->max_entries, 2);
+	m = eb_object_map(obj, 2);
+	assert_string_equal(m->name, "legacy_lru");
+	assert_int_equal(m->type, BPF_MAP_TYPE_LRU_HASH);
+	assert_int_equal(m->sec_off, 40);
+	assert_int_equal(m->btf_value_type_id, 0);
+	p = eb_object_find_prog(obj, "legacy_filter");
+	assert_int_equal(p->reloc_cnt, 4);
+	assert_int_equal(p->relocs[1].kind, EB_RELO_MAP_FD);
+	assert_string_equal(eb_object_map(obj, p->relocs[1].map_idx)->name, "legacy_hash");
+	eb_object_close(obj);
+}
+
+static void test_multi_and_targets(void **state)
+{
+	struct eb_object *obj = open_obj("multi");
+	static const char *const names[] = {
+		"multi_pass", "multi_drop", "multi_tx", "multi_sock1", "multi_sock2",
+		"multi_raw", "multi_tp",
+	};
+	const struct eb_prog *p;
+	unsigned int i;
+
+	assert_int_equal(eb_object_prog_cnt(obj), 7);
+	for (i = 0; i < 7; i++)
+		assert_string_equal(eb_object_prog(obj, i)->name, names[i]);
+	assert_int_equal(eb_object_prog(obj, 1)->sec_off, eb_object_prog(obj, 0)->insn_cnt);
+	p = eb_object_find_prog(obj, "multi_tp");
+	assert_int_equal(p->type, BPF_PROG_TYPE_TRACEPOINT);
+	assert_string_equal(p->attach_target, "syscalls/sys_enter_getppid");
+	p = eb_object_find_prog(obj, "multi_raw");
+	assert_int_equal(p->type, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	assert_string_equal(p->attach_target, "sys_enter");
+	assert_null(eb_object_prog(obj, 7));
+	eb_object_close(obj);
+}
+
+static void test_names_version(void **state)
+{
+	struct eb_object *obj = open_obj("ldr_names");
+	const struct eb_prog *p;
+
+	assert_string_equal(eb_object_license(obj), "Dual BSD/GPL");
+	assert_int_equal(eb_object_kern_version(obj), 0x00060000);
+	p = eb_object_find_prog(obj, "a_program_with_a_long_name");
+	assert_string_equal(p->kname, "a_program_with_");
+	p = eb_object_find_prog(obj, "odd-name$x");
+	assert_string_equal(p->kname, "odd_name_x");
+	p = eb_object_find_prog(obj, "ldr_unknown");
+	assert_false(p->sec_known);
+	assert_int_equal(p->type, 0);
+	assert_string_equal(map_named(obj, "a_map_with_a_very_long_name")->kname, "a_map_with_a_ve");
+	eb_object_close(obj);
+}
+
+static void test_section_names(void **state)
+{
+	const struct eb_sec_def *d;
+	const char *t;
+
+	d = eb_sec_def_find("xdp", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_XDP);
+	assert_int_equal(d->expected_attach_type, BPF_XDP);
+	assert_string_equal(t, "");
+	d = eb_sec_def_find("xdp.frags", &t);
+	assert_int_equal(d->prog_flags, BPF_F_XDP_HAS_FRAGS);
+	d = eb_sec_def_find("xdp/devmap", &t);
+	assert_int_equal(d->expected_attach_type, BPF_XDP_DEVMAP);
+	d = eb_sec_def_find("tracepoint/syscalls/sys_enter_openat", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_TRACEPOINT);
+	assert_string_equal(t, "syscalls/sys_enter_openat");
+	d = eb_sec_def_find("tp/sched/sched_switch", &t);
+	assert_string_equal(d->prefix, "tp");
+	assert_string_equal(t, "sched/sched_switch");
+	d = eb_sec_def_find("kprobe/do_unlinkat", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_KPROBE);
+	assert_string_equal(t, "do_unlinkat");
+	d = eb_sec_def_find("kprobe.multi/tcp_*", &t);
+	assert_int_equal(d->expected_attach_type, BPF_TRACE_KPROBE_MULTI);
+	d = eb_sec_def_find("fentry.s/do_sys_open", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_TRACING);
+	assert_int_equal(d->expected_attach_type, BPF_TRACE_FENTRY);
+	assert_int_equal(d->prog_flags, BPF_F_SLEEPABLE);
+	d = eb_sec_def_find("cgroup_skb/egress", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_CGROUP_SKB);
+	assert_int_equal(d->expected_attach_type, BPF_CGROUP_INET_EGRESS);
+	d = eb_sec_def_find("cgroup/connect_unix", &t);
+	assert_int_equal(d->expected_attach_type, EB_ATTACH_CGROUP_UNIX_CONNECT);
+	d = eb_sec_def_find("tc/ingress", &t);
+	assert_int_equal(d->expected_attach_type, EB_ATTACH_TCX_INGRESS);
+	d = eb_sec_def_find("syscall", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_SYSCALL);
+	d = eb_sec_def_find("iter/task", &t);
+	assert_int_equal(d->expected_attach_type, BPF_TRACE_ITER);
+	assert_string_equal(t, "task");
+	d = eb_sec_def_find("lsm.s/file_open", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_LSM);
+	assert_int_equal(d->prog_flags, BPF_F_SLEEPABLE);
+	/* old objects: plain prefixes */
+	d = eb_sec_def_find("xdp_prog", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_XDP);
+	d = eb_sec_def_find("socket1", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_SOCKET_FILTER);
+	assert_null(eb_sec_def_find("nonsense", &t));
+	assert_null(eb_sec_def_find("", &t));
+	assert_non_null(eb_sec_defs()[0].prefix);
+}
+
+/* --- malformed objects ---------------------------------------------------------- */
+
+static void test_bad_not_elf(void **state)
+{
+	struct blob b;
+
+	b.buf = calloc(1, 4096);
+	memcpy(b.buf, "#!/bin/sh\n", 10);
+	expect_refusal(&b, 4096, -ENOEXEC, "bad.bpf.o", "not an ELF", NULL);
+	b.buf = calloc(1, 1);
+	expect_refusal(&b, 0, -ENOEXEC, "not an ELF", NULL);
+}
+
+static void test_bad_truncated(void **state)
+{
+	struct blob b;
+
+	load_blob("xdp_count", &b);
+	expect_refusal(&b, b.size / 2, -EINVAL, "bad.bpf.o", "past the end of the file", NULL);
+	load_blob("xdp_count", &b);
+	expect_refusal(&b, 40, -ENOEXEC, "truncated ELF header", NULL);
+	/* the section table survives, the data it describes does not */
+	load_blob("xdp_count", &b);
+	memmove(b.buf + 64, b.buf + ehdr(&b)->e_shoff, ehdr(&b)->e_shnum * sizeof(Elf64_Shdr));
+	ehdr(&b)->e_shoff = 64;
+	expect_refusal(&b, 64 + ehdr(&b)->e_shnum * sizeof(Elf64_Shdr),
+		       -EINVAL, "the section name table", NULL);
+	/* a data section runs past the end */
+	load_blob("xdp_count", &b);
+	shdr(&b, ".BTF")->sh_size = b.size;
+	expect_refusal(&b, b.size, -EINVAL, "section '.BTF'", "past the end of the file", NULL);
+}
+
+static void test_bad_header(void **state)
+{
+	struct blob b;
+
+	load_blob("xdp_count", &b);
+	ehdr(&b)->e_machine = EM_X86_64;
+	expect_refusal(&b, b.size, -ENOEXEC, "machine 62 is not BPF", NULL);
+	load_blob("xdp_count", &b);
+	b.buf[EI_CLASS] = ELFCLASS32;
+	expect_refusal(&b, b.size, -ENOEXEC, "not a 64-bit ELF", NULL);
+	load_blob("xdp_count", &b);
+	b.buf[EI_DATA] = ELFDATA2MSB;
+	expect_refusal(&b, b.size, -ENOEXEC, "byte order", NULL);
+	load_blob("xdp_count", &b);
+	ehdr(&b)->e_type = ET_EXEC;
+	expect_refusal(&b, b.size, -ENOEXEC, "not a relocatable object", NULL);
+	load_blob("xdp_count", &b);
+	ehdr(&b)->e_shstrndx = 999;
+	expect_refusal(&b, b.size, -EINVAL, NULL);
+}
+
+static void test_bad_section_index(void **state)
+{
+	struct blob b;
+
+	load_blob("xdp_count", &b);
+	shdr(&b, ".relxdp")->sh_info = 200;
+	expect_refusal(&b, b.size, -EINVAL, "section '.relxdp'", "bad section index 200", NULL);
+	load_blob("xdp_count", &b);
+	shdr(&b, ".relxdp")->sh_link = 1;
+	expect_refusal(&b, b.size, -EINVAL, "section '.relxdp'", "sh_link 1", NULL);
+	load_blob("xdp_count", &b);
+	sym(&b, "xdp_count")->st_shndx = 0x7000;
+	expect_refusal(&b, b.size, -EINVAL, "symbol 'xdp_count'", "bad section index", NULL);
+	load_blob("xdp_count", &b);
+	shdr(&b, ".symtab")->sh_link = 0;
+	expect_refusal(&b, b.size, -EINVAL, "section '.symtab'", "not a string table", NULL);
+	load_blob("xdp_count", &b);
+	shdr(&b, "xdp")->sh_offset = b.size - 16;
+	expect_refusal(&b, b.size, -EINVAL, "section 'xdp'", "past the end", NULL);
+}
+
+static void test_bad_symbol(void **state)
+{
+	struct blob b;
+
+	load_blob("xdp_count", &b);
+	sym(&b, "xdp_count")->st_value = 0x10000;
+	expect_refusal(&b, b.size, -EINVAL, "symbol 'xdp_count'", "outside section 'xdp'", NULL);
+	load_blob("xdp_count", &b);
+	sym(&b, "xdp_count")->st_value = 4;
+	sym(&b, "xdp_count")->st_size = 8;
+	expect_refusal(&b, b.size, -EINVAL, "function 'xdp_count'", "bad placement", NULL);
+	load_blob("xdp_count", &b);
+	sym(&b, "xdp_count")->st_name = 0xffffff;
+	expect_refusal(&b, b.size, -EINVAL, "bad name offset", NULL);
+}
+
+static void test_bad_relocation(void **state)
+{
+	struct blob b;
+	Elf64_Rel *r;
+
+	load_blob("xdp_count", &b);
+	rel(&b, ".relxdp", 0)->r_offset = 0x100000;
+	expect_refusal(&b, b.size, -EINVAL, "section '.relxdp'", "'counts'",
+		       "outside section 'xdp'", NULL);
+	load_blob("xdp_count", &b);
+	rel(&b, ".relxdp", 0)->r_offset += 4;
+	expect_refusal(&b, b.size, -EINVAL, "'counts'", "not on an instruction of section 'xdp'", NULL);
+	load_blob("xdp_count", &b);
+	r = rel(&b, ".relxdp", 0);
+	r->r_info = ELF64_R_INFO(5000, ELF64_R_TYPE(r->r_info));
+	expect_refusal(&b, b.size, -EINVAL, "section '.relxdp'", "bad symbol index 5000", NULL);
+	/* against the null symbol: undefined */
+	load_blob("xdp_count", &b);
+	r = rel(&b, ".relxdp", 0);
+	r->r_info = ELF64_R_INFO(0, ELF64_R_TYPE(r->r_info));
+	expect_refusal(&b, b.size, -EINVAL, "program 'xdp_count'", "undefined", NULL);
+	/* on an instruction that is neither ld_imm64 nor call */
+	load_blob("xdp_count", &b);
+	rel(&b, ".relxdp", 0)->r_offset = 0;
+	expect_refusal(&b, b.size, -EINVAL, "program 'xdp_count'", "'counts'",
+		       "not on an ld_imm64 or call", NULL);
+	/* against a symbol that is neither code, map nor data */
+	load_blob("xdp_count", &b);
+	r = rel(&b, ".relxdp", 0);
+	r->r_info = ELF64_R_INFO(sym_index(&b, "LICENSE"), ELF64_R_TYPE(r->r_info));
+	expect_refusal(&b, b.size, -EINVAL, "'LICENSE'", "section 'license'",
+		       "neither code, map nor data", NULL);
+	/* a relocation section with a torn record */
+	load_blob("xdp_count", &b);
+	shdr(&b, ".relxdp")->sh_size -= 3;
+	expect_refusal(&b, b.size, -EINVAL, "section '.relxdp'", NULL);
+}
+
+static void test_bad_ldimm64_split(void **state)
+{
+	struct blob b;
+	uint64_t last;
+
+	/* make the last instruction (exit) an ld_imm64 and relocate it */
+	load_blob("socket_filter", &b);
+	last = shdr(&b, "socket")->sh_size - 8;
+	insn_at(&b, "socket", last)->code = BPF_LD | BPF_IMM | BPF_DW;
+	shdr(&b, ".rel.BTF.ext")->sh_info = (uint32_t)(shdr(&b, "socket") - shdr_at(&b, 0));
+	rel(&b, ".rel.BTF.ext", 0)->r_offset = last;
+	expect_refusal(&b, b.size, -EINVAL, "program 'sock_trunc'", "ld_imm64 at insn 1",
+		       "split across the end of section 'socket'", NULL);
+}
+
+static void test_bad_call(void **state)
+{
+	struct blob b;
+	uint64_t off;
+
+	/* sub_add3 -> sub_double is pc-relative: aim it past every function */
+	load_blob("subprogs", &b);
+	off = sym(&b, "sub_add3")->st_value + 8;
+	assert_int_equal(insn_at(&b, ".text", off)->code, BPF_JMP | BPF_CALL);
+	insn_at(&b, ".text", off)->imm = 1000;
+	expect_refusal(&b, b.size, -EINVAL, "program 'sub_add3'", "missing subprogram", NULL);
+	/* through a relocation: into the middle of a function */
+	load_blob("subprogs", &b);
+	insn_at(&b, "xdp", 0)->imm = 5;
+	expect_refusal(&b, b.size, -EINVAL, "program 'sub_xdp'", "missing subprogram",
+		       "'.text'+5", NULL);
+	/* a callback pointer at no function */
+	load_blob("loop_cb", &b);
+	insn_at(&b, "xdp", 5 * 8)->imm = 4;
+	expect_refusal(&b, b.size, -EINVAL, "program 'loop_sum'", "function pointer", NULL);
+}
+
+static void test_bad_maps(void **state)
+{
+	struct blob b;
+
+	/* a legacy record that runs past the end of `maps` */
+	load_blob("legacy_maps", &b);
+	sym(&b, "legacy_lru")->st_value = 44;
+	sym(&b, "legacy_lru")->st_size = 0;
+	expect_refusal(&b, b.size, -EINVAL, "section 'maps'", "'legacy_lru'",
+		       "past the section end", NULL);
+	/* records that do not divide the section */
+	load_blob("legacy_maps", &b);
+	shdr(&b, "maps")->sh_size = 61;
+	expect_refusal(&b, b.size, -EINVAL, "section 'maps'", "bpf_map_def", NULL);
+	/* a legacy map without a type */
+	load_blob("legacy_maps", &b);
+	memset(b.buf + shdr(&b, "maps")->sh_offset, 0, 4);
+	expect_refusal(&b, b.size, -EINVAL, "map 'legacy_cnt' has no type", NULL);
+	/* BTF-defined maps in an object without BTF */
+	load_blob("xdp_count", &b);
+	memcpy(sec_name_ptr(&b, ".BTF"), ".BTX", 4);
+	expect_refusal(&b, b.size, -EINVAL, "section '.maps'", "needs BTF", NULL);
+}
+
+static void test_bad_license(void **state)
+{
+	struct blob b;
+
+	load_blob("xdp_count", &b);
+	memcpy(sec_name_ptr(&b, "license"), "licensX", 7);
+	expect_refusal(&b, b.size, -EINVAL, "bad.bpf.o", "no license section", NULL);
+	load_blob("xdp_count", &b);
+	memset(b.buf + shdr(&b, "license")->sh_offset, 'X', shdr(&b, "license")->sh_size);
+	expect_refusal(&b, b.size, -EINVAL, "section 'license'", "NUL-terminated", NULL);
+}
+
+static void test_open_file_errors(void **state)
+{
+	struct eb_strbuf msg = EB_STRBUF_INIT;
+	struct eb_open_opts opts = { .errmsg = &msg };
+	struct eb_object *obj;
+	struct blob b;
+	int fds = count_fds();
+
+	assert_int_equal(eb_object_open_file("/nonexistent/x.bpf.o", &opts, &obj), -ENOENT);
+	assert_null(obj);
+	assert_non_null(strstr(msg.buf, "/nonexistent/x.bpf.o"));
+	eb_strbuf_reset(&msg);
+	/* the failure's line reaches opts.errmsg */
+	load_blob("xdp_count", &b);
+	ehdr(&b)->e_machine = 0;
+	assert_int_equal(eb_object_open_mem(b.buf, b.size, "m.o", &opts, &obj), -ENOEXEC);
+	assert_string_equal(msg.buf, "elf: m.o: machine 0 is not BPF (247)");
+	free(b.buf);
+	eb_strbuf_release(&msg);
+	assert_int_equal(count_fds(), fds);
+}
+
+/* every byte of the header and section table flipped: never a crash */
+static void test_fuzz_header_bytes(void **state)
+{
+	struct blob b, orig;
+	struct eb_object *obj;
+	size_t i, n;
+	int fds = count_fds();
+
+	load_blob("subprogs", &orig);
+	n = EB_MIN(orig.size, (size_t)64);
+	b.buf = malloc(orig.size);
+	for (i = 0; i < n + ehdr(&orig)->e_shnum * sizeof(Elf64_Shdr); i++) {
+		size_t off = i < n ? i : ehdr(&orig)->e_shoff + (i - n);
+
+		memcpy(b.buf, orig.buf, orig.size);
+		b.buf[off] ^= 0xa5;
+		if (eb_object_open_mem(b.buf, orig.size, "fuzz", NULL, &obj) == 0)
+			eb_object_close(obj);
+	}
+	free(b.buf);
+	free(orig.buf);
+	assert_int_equal(count_fds(), fds);
+}
+
+/* random bytes anywhere (symbols, relocations, BTF, maps): never a crash,
+ * never an fd left open; a successful open yields a consistent object */
+static void test_fuzz_random_bytes(void **state)
+{
+	static const char *const names[] = {
+		"subprogs", "globals", "maps_btf", "legacy_maps", "loop_cb",
+	};
+	unsigned int seed = 12345, i, k, n;
+	struct eb_object *obj;
+	int fds = count_fds();
+
+	for (n = 0; n < EB_ARRAY_SIZE(names); n++) {
+		struct blob orig, b;
+
+		load_blob(names[n], &orig);
+		b.buf = malloc(orig.size);
+		for (i = 0; i < 400; i++) {
+			memcpy(b.buf, orig.buf, orig.size);
+			for (k = 0; k < 1 + (unsigned int)rand_r(&seed) % 4; k++)
+				b.buf[(size_t)rand_r(&seed) % orig.size] ^= (unsigned char)(1 + rand_r(&seed) % 255);
+			if (eb_object_open_mem(b.buf, orig.size, "fuzz", NULL, &obj) == 0) {
+				unsigned int j;
+
+				for (j = 0; j < eb_object_func_cnt(obj); j++) {
+					const struct eb_prog *p = eb_object_func(obj, j);
+					uint32_t r;
+
+					for (r = 0; r < p->reloc_cnt; r++) {
+						assert_true(p->relocs[r].insn_idx < p->insn_cnt);
+						if (p->relocs[r].kind == EB_RELO_CALL ||
+						    p->relocs[r].kind == EB_RELO_FUNC_PTR)
+							assert_true((unsigned int)p->relocs[r].func_idx <
+								    eb_object_func_cnt(obj));
+						else
+							assert_true((unsigned int)p->relocs[r].map_idx <
+								    eb_object_map_cnt(obj));
+					}
+				}
+				eb_object_close(obj);
+			}
+		}
+		free(b.buf);
+		free(orig.buf);
+	}
+	assert_int_equal(count_fds(), fds);
+}
+
+static int setup(void **state)
+{
+	eb_set_print(capture);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	eb_set_print(NULL);
+	eb_strbuf_release(&logs);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_subprogs),
+		cmocka_unit_test(test_loop_cb),
+		cmocka_unit_test(test_globals),
+		cmocka_unit_test(test_btf_fixups),
+		cmocka_unit_test(test_maps_btf),
+		cmocka_unit_test(test_legacy_maps),
+		cmocka_unit_test(test_multi_and_targets),
+		cmocka_unit_test(test_names_version),
+		cmocka_unit_test(test_section_names),
+		cmocka_unit_test(test_bad_not_elf),
+		cmocka_unit_test(test_bad_truncated),
+		cmocka_unit_test(test_bad_header),
+		cmocka_unit_test(test_bad_section_index),
+		cmocka_unit_test(test_bad_symbol),
+		cmocka_unit_test(test_bad_relocation),
+		cmocka_unit_test(test_bad_ldimm64_split),
+		cmocka_unit_test(test_bad_call),
+		cmocka_unit_test(test_bad_maps),
+		cmocka_unit_test(test_bad_license),
+		cmocka_unit_test(test_open_file_errors),
+		cmocka_unit_test(test_fuzz_header_bytes),
+		cmocka_unit_test(test_fuzz_random_bytes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
