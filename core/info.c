@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -13,7 +13,7 @@
 #include "syscall.h"
 #include "util.h"
 
-/* --- object kinds ------------------------------------------------------------ */
+/* --- object kinds --------------------------------------------------------- */
 
 int eb_obj_kind(int fd)
 {
@@ -64,6 +64,8 @@ const char *eb_obj_kind_str(int kind)
 	}
 }
 
+/* --- fetching info -------------------------------------------------------- */
+
 /* 0 if fd is of the wanted kind, else -EINVAL (logged) or -errno. */
 static int check_kind(int fd, int want)
 {
@@ -78,18 +80,84 @@ static int check_kind(int fd, int want)
 	return -EINVAL;
 }
 
-static int info_by_id(int fd, void *info, int (*by_fd)(int, void *))
+/* BPF_OBJ_GET_INFO_BY_FD into the bpf_*_info k (size bytes), zeroed first. */
+static int fetch_info(int fd, void *k, uint32_t size)
+{
+	memset(k, 0, size);
+	return eb_sys_obj_get_info_by_fd(fd, k, &size);
+}
+
+/* The first pass: check that fd is a `kind` object, then fetch its info. */
+static int kind_info(int fd, int kind, void *k, uint32_t size)
+{
+	int err = check_kind(fd, kind);
+
+	return err ? err : fetch_info(fd, k, size);
+}
+
+/*
+ * The second pass, for a member the kernel copies out to us: point it (u64
+ * pointer at ptr_off, u32 count at cnt_off in k) at n new elements of elem
+ * bytes and fetch again.  On success *buf owns the array (the caller frees
+ * it) and k holds what the kernel reported; on failure *buf is NULL.
+ */
+static int fetch_array(int fd, void *k, uint32_t size, size_t ptr_off,
+		       size_t cnt_off, uint32_t n, size_t elem, void **buf)
+{
+	uint64_t ptr;
+	void *p;
+	int err;
+
+	*buf = NULL;
+	p = eb_calloc(n, elem);
+	if (!p)
+		return -ENOMEM;
+	memset(k, 0, size);
+	ptr = (uint64_t)(uintptr_t)p;
+	memcpy((char *)k + ptr_off, &ptr, sizeof(ptr));
+	memcpy((char *)k + cnt_off, &n, sizeof(n));
+	err = eb_sys_obj_get_info_by_fd(fd, k, &size);
+	if (err) {
+		free(p);
+		return err;
+	}
+	*buf = p;
+	return 0;
+}
+
+/* 0, or a compile error unless cond holds. */
+#define ZERO_UNLESS(cond) (sizeof(char[1 - 2 * !(cond)]) - 1)
+/* The offset of member m of struct type T, checked to be `size` bytes. */
+#define MEMBER_OFF(T, m, size) \
+	(offsetof(T, m) + ZERO_UNLESS(sizeof(((T *)0)->m) == (size)))
+
+/* fetch_array() for members `ptr` (u64) and `cnt` (u32) of the struct k. */
+#define FETCH_ARRAY(fd, k, ptr, cnt, n, elem, buf)			\
+	fetch_array(fd, &(k), sizeof(k), MEMBER_OFF(typeof(k), ptr, 8),	\
+		    MEMBER_OFF(typeof(k), cnt, 4), n, elem, buf)
+
+/* Fills a struct eb_*_info, which is zeroed, from an fd of any kind. */
+typedef int (*fill_fn)(int fd, void *info);
+
+/*
+ * The one path behind every eb_*_info_by_{fd,id,path}(): zero info (size
+ * bytes) and fill it from fd.  With own, fd was opened for this call (by id
+ * or pin; a negative fd is that open's -errno) and is closed here.
+ */
+static int get_info(int fd, bool own, void *info, size_t size, fill_fn fill)
 {
 	int err;
 
-	if (fd < 0)
+	memset(info, 0, size);
+	if (own && fd < 0)
 		return fd;
-	err = by_fd(fd, info);
-	close(fd);
+	err = fill(fd, info);
+	if (own)
+		close(fd);
 	return err;
 }
 
-/* --- programs ------------------------------------------------------------------ */
+/* --- programs ------------------------------------------------------------- */
 
 struct timespec eb_boot_ns_to_realtime(uint64_t boot_ns)
 {
@@ -122,37 +190,23 @@ void eb_tag_to_hex(const uint8_t tag[EB_TAG_SIZE], char out[EB_TAG_HEX_LEN])
 	out[2 * EB_TAG_SIZE] = '\0';
 }
 
-int eb_prog_info_by_fd(int fd, struct eb_prog_info *info)
+static int prog_fill(int fd, void *out)
 {
+	struct eb_prog_info *info = out;
 	struct bpf_prog_info k;
-	uint32_t len, nr;
-	uint32_t *ids = NULL;
+	void *ids = NULL;
+	uint32_t nr;
 	int err;
 
-	memset(info, 0, sizeof(*info));
-	err = check_kind(fd, EB_OBJ_PROG);
-	if (err)
-		return err;
-	memset(&k, 0, sizeof(k));
-	len = sizeof(k);
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
+	err = kind_info(fd, EB_OBJ_PROG, &k, sizeof(k));
 	if (err)
 		return err;
 	nr = k.nr_map_ids;
 	if (nr) {
-		/* Second pass for the map ids. */
-		ids = eb_calloc(nr, sizeof(*ids));
-		if (!ids)
-			return -ENOMEM;
-		memset(&k, 0, sizeof(k));
-		k.nr_map_ids = nr;
-		k.map_ids = (uint64_t)(uintptr_t)ids;
-		len = sizeof(k);
-		err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
-		if (err) {
-			free(ids);
+		err = FETCH_ARRAY(fd, k, map_ids, nr_map_ids, nr,
+				  sizeof(uint32_t), &ids);
+		if (err)
 			return err;
-		}
 		nr = EB_MIN(nr, k.nr_map_ids);
 		if (!nr)
 			eb_zfree(&ids);
@@ -181,21 +235,19 @@ int eb_prog_info_by_fd(int fd, struct eb_prog_info *info)
 	return 0;
 }
 
-static int prog_by_fd(int fd, void *info)
+int eb_prog_info_by_fd(int fd, struct eb_prog_info *info)
 {
-	return eb_prog_info_by_fd(fd, info);
+	return get_info(fd, false, info, sizeof(*info), prog_fill);
 }
 
 int eb_prog_info_by_id(uint32_t id, struct eb_prog_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	return info_by_id(eb_sys_prog_get_fd_by_id(id), info, prog_by_fd);
+	return get_info(eb_sys_prog_get_fd_by_id(id), true, info, sizeof(*info), prog_fill);
 }
 
 int eb_prog_info_by_path(const char *path, struct eb_prog_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	return info_by_id(eb_sys_obj_get(path, 0), info, prog_by_fd);
+	return get_info(eb_sys_obj_get(path, 0), true, info, sizeof(*info), prog_fill);
 }
 
 void eb_prog_info_release(struct eb_prog_info *info)
@@ -207,56 +259,40 @@ void eb_prog_info_release(struct eb_prog_info *info)
 int eb_prog_xlated_insns(int fd, struct bpf_insn **insns, uint32_t *cnt)
 {
 	struct bpf_prog_info k;
-	uint32_t len, size;
+	uint32_t size;
 	void *buf;
 	int err;
 
 	*insns = NULL;
 	*cnt = 0;
-	err = check_kind(fd, EB_OBJ_PROG);
-	if (err)
-		return err;
-	memset(&k, 0, sizeof(k));
-	len = sizeof(k);
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
+	err = kind_info(fd, EB_OBJ_PROG, &k, sizeof(k));
 	if (err)
 		return err;
 	size = k.xlated_prog_len;
 	if (!size)
 		return -EPERM;	/* not bpf_capable(): lengths are hidden */
-	buf = eb_calloc(1, size);
-	if (!buf)
-		return -ENOMEM;
-	memset(&k, 0, sizeof(k));
-	k.xlated_prog_len = size;
-	k.xlated_prog_insns = (uint64_t)(uintptr_t)buf;
-	len = sizeof(k);
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
-	if (!err && !k.xlated_prog_insns)
-		err = -EPERM;	/* bpf_dump_raw_ok() said no */
-	if (err) {
-		free(buf);
+	err = FETCH_ARRAY(fd, k, xlated_prog_insns, xlated_prog_len, size, 1,
+			  &buf);
+	if (err)
 		return err;
+	if (!k.xlated_prog_insns) {
+		free(buf);
+		return -EPERM;	/* bpf_dump_raw_ok() said no */
 	}
 	*insns = buf;
 	*cnt = EB_MIN(size, k.xlated_prog_len) / (uint32_t)sizeof(struct bpf_insn);
 	return 0;
 }
 
-/* --- maps ------------------------------------------------------------------------ */
+/* --- maps ----------------------------------------------------------------- */
 
-int eb_map_info_by_fd(int fd, struct eb_map_info *info)
+static int map_fill(int fd, void *out)
 {
+	struct eb_map_info *info = out;
 	struct bpf_map_info k;
-	uint32_t len = sizeof(k);
 	int err;
 
-	memset(info, 0, sizeof(*info));
-	err = check_kind(fd, EB_OBJ_MAP);
-	if (err)
-		return err;
-	memset(&k, 0, sizeof(k));
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
+	err = kind_info(fd, EB_OBJ_MAP, &k, sizeof(k));
 	if (err)
 		return err;
 	info->type = k.type;
@@ -276,24 +312,22 @@ int eb_map_info_by_fd(int fd, struct eb_map_info *info)
 	return 0;
 }
 
-static int map_by_fd(int fd, void *info)
+int eb_map_info_by_fd(int fd, struct eb_map_info *info)
 {
-	return eb_map_info_by_fd(fd, info);
+	return get_info(fd, false, info, sizeof(*info), map_fill);
 }
 
 int eb_map_info_by_id(uint32_t id, struct eb_map_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	return info_by_id(eb_sys_map_get_fd_by_id(id), info, map_by_fd);
+	return get_info(eb_sys_map_get_fd_by_id(id), true, info, sizeof(*info), map_fill);
 }
 
 int eb_map_info_by_path(const char *path, struct eb_map_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	return info_by_id(eb_sys_obj_get(path, 0), info, map_by_fd);
+	return get_info(eb_sys_obj_get(path, 0), true, info, sizeof(*info), map_fill);
 }
 
-/* --- links -------------------------------------------------------------------------- */
+/* --- links ---------------------------------------------------------------- */
 
 /*
  * The type-specific union of struct bpf_link_info starts at offset 16
@@ -324,56 +358,41 @@ struct link_netfilter {
 static int link_name(int fd, size_t ptr_off, size_t len_off, char **out)
 {
 	struct bpf_link_info k;
-	uint32_t len = sizeof(k), n;
-	uint64_t ptr;
-	char *buf;
+	uint32_t n;
+	void *buf;
 	int err, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		memset(&k, 0, sizeof(k));
-		err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
+		err = fetch_info(fd, &k, sizeof(k));
 		if (err)
 			return err;
 		memcpy(&n, (char *)&k + len_off, sizeof(n));
 		if (!n)
 			n = 1;
-		buf = eb_calloc(1, n);
-		if (!buf)
-			return -ENOMEM;
-		memset(&k, 0, sizeof(k));
-		ptr = (uint64_t)(uintptr_t)buf;
-		memcpy((char *)&k + ptr_off, &ptr, sizeof(ptr));
-		memcpy((char *)&k + len_off, &n, sizeof(n));
-		len = sizeof(k);
-		err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
-		if (err == -ENOSPC) {	/* the name grew? try again */
-			free(buf);
+		err = fetch_array(fd, &k, sizeof(k), ptr_off, len_off, n, 1, &buf);
+		if (err == -ENOSPC)	/* the name grew? try again */
 			continue;
-		}
-		if (err) {
-			free(buf);
+		if (err)
 			return err;
-		}
-		buf[n - 1] = '\0';
+		((char *)buf)[n - 1] = '\0';
 		*out = buf;
 		return 0;
 	}
 	return -ENOSPC;
 }
 
-int eb_link_info_by_fd(int fd, struct eb_link_info *info)
+#define LINK_NAME(fd, ptr, len, out)					\
+	link_name(fd, MEMBER_OFF(struct bpf_link_info, ptr, 8),		\
+		  MEMBER_OFF(struct bpf_link_info, len, 4), out)
+
+static int link_fill(int fd, void *out)
 {
+	struct eb_link_info *info = out;
 	struct bpf_link_info k;
-	uint32_t len = sizeof(k);
 	const char *u;
 	int err;
 
-	memset(info, 0, sizeof(*info));
-	err = check_kind(fd, EB_OBJ_LINK);
-	if (err)
-		return err;
-	memset(&k, 0, sizeof(k));
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
+	err = kind_info(fd, EB_OBJ_LINK, &k, sizeof(k));
 	if (err)
 		return err;
 	info->type = k.type;
@@ -382,9 +401,8 @@ int eb_link_info_by_fd(int fd, struct eb_link_info *info)
 	u = (const char *)&k + LINK_UNION_OFF;
 	switch (k.type) {
 	case BPF_LINK_TYPE_RAW_TRACEPOINT:
-		err = link_name(fd, offsetof(struct bpf_link_info, raw_tracepoint.tp_name),
-				offsetof(struct bpf_link_info, raw_tracepoint.tp_name_len),
-				&info->tp_name);
+		err = LINK_NAME(fd, raw_tracepoint.tp_name,
+				raw_tracepoint.tp_name_len, &info->tp_name);
 		break;
 	case BPF_LINK_TYPE_TRACING:
 		info->attach_type = k.tracing.attach_type;
@@ -397,8 +415,7 @@ int eb_link_info_by_fd(int fd, struct eb_link_info *info)
 		break;
 	case BPF_LINK_TYPE_ITER:
 		info->iter_map_id = k.iter.map.map_id;
-		err = link_name(fd, offsetof(struct bpf_link_info, iter.target_name),
-				offsetof(struct bpf_link_info, iter.target_name_len),
+		err = LINK_NAME(fd, iter.target_name, iter.target_name_len,
 				&info->iter_target);
 		/* map_id only means something for map element iterators */
 		if (!err && strcmp(info->iter_target, "bpf_map_elem") &&
@@ -450,21 +467,19 @@ int eb_link_info_by_fd(int fd, struct eb_link_info *info)
 	return err;
 }
 
-static int link_by_fd(int fd, void *info)
+int eb_link_info_by_fd(int fd, struct eb_link_info *info)
 {
-	return eb_link_info_by_fd(fd, info);
+	return get_info(fd, false, info, sizeof(*info), link_fill);
 }
 
 int eb_link_info_by_id(uint32_t id, struct eb_link_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	return info_by_id(eb_sys_link_get_fd_by_id(id), info, link_by_fd);
+	return get_info(eb_sys_link_get_fd_by_id(id), true, info, sizeof(*info), link_fill);
 }
 
 int eb_link_info_by_path(const char *path, struct eb_link_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	return info_by_id(eb_sys_obj_get(path, 0), info, link_by_fd);
+	return get_info(eb_sys_obj_get(path, 0), true, info, sizeof(*info), link_fill);
 }
 
 void eb_link_info_release(struct eb_link_info *info)
@@ -473,38 +488,24 @@ void eb_link_info_release(struct eb_link_info *info)
 	eb_zfree(&info->iter_target);
 }
 
-/* --- BTF -------------------------------------------------------------------------- */
+/* --- BTF ------------------------------------------------------------------ */
 
-int eb_btf_info_by_fd(int fd, struct eb_btf_info *info)
+static int btf_fill(int fd, void *out)
 {
+	struct eb_btf_info *info = out;
 	struct bpf_btf_info k;
-	uint32_t len, n;
-	char *name;
+	void *name;
+	uint32_t n;
 	int err;
 
-	memset(info, 0, sizeof(*info));
-	err = check_kind(fd, EB_OBJ_BTF);
-	if (err)
-		return err;
-	memset(&k, 0, sizeof(k));
-	len = sizeof(k);
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
+	err = kind_info(fd, EB_OBJ_BTF, &k, sizeof(k));
 	if (err)
 		return err;
 	n = k.name_len + 1;	/* name_len excludes the NUL */
-	name = eb_calloc(1, n);
-	if (!name)
-		return -ENOMEM;
-	memset(&k, 0, sizeof(k));
-	k.name = (uint64_t)(uintptr_t)name;
-	k.name_len = n;
-	len = sizeof(k);
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
-	if (err) {
-		free(name);
+	err = FETCH_ARRAY(fd, k, name, name_len, n, 1, &name);
+	if (err)
 		return err;
-	}
-	name[n - 1] = '\0';
+	((char *)name)[n - 1] = '\0';
 	info->id = k.id;
 	info->size = k.btf_size;
 	info->name = name;
@@ -512,15 +513,14 @@ int eb_btf_info_by_fd(int fd, struct eb_btf_info *info)
 	return 0;
 }
 
-static int btf_by_fd(int fd, void *info)
+int eb_btf_info_by_fd(int fd, struct eb_btf_info *info)
 {
-	return eb_btf_info_by_fd(fd, info);
+	return get_info(fd, false, info, sizeof(*info), btf_fill);
 }
 
 int eb_btf_info_by_id(uint32_t id, struct eb_btf_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	return info_by_id(eb_sys_btf_get_fd_by_id(id), info, btf_by_fd);
+	return get_info(eb_sys_btf_get_fd_by_id(id), true, info, sizeof(*info), btf_fill);
 }
 
 void eb_btf_info_release(struct eb_btf_info *info)
@@ -531,41 +531,29 @@ void eb_btf_info_release(struct eb_btf_info *info)
 int eb_btf_get_raw_by_fd(int fd, void **data, uint32_t *size)
 {
 	struct bpf_btf_info k;
-	uint32_t len, n;
 	void *buf;
+	uint32_t n;
 	int err;
 
 	*data = NULL;
 	*size = 0;
-	err = check_kind(fd, EB_OBJ_BTF);
-	if (err)
-		return err;
-	memset(&k, 0, sizeof(k));
-	len = sizeof(k);
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
+	err = kind_info(fd, EB_OBJ_BTF, &k, sizeof(k));
 	if (err)
 		return err;
 	n = k.btf_size;
-	buf = eb_calloc(1, n);
-	if (!buf)
-		return -ENOMEM;
-	memset(&k, 0, sizeof(k));
-	k.btf = (uint64_t)(uintptr_t)buf;
-	k.btf_size = n;
-	len = sizeof(k);
-	err = eb_sys_obj_get_info_by_fd(fd, &k, &len);
-	if (!err && k.btf_size != n)
-		err = -EAGAIN;	/* BTF objects are immutable: cannot happen */
-	if (err) {
-		free(buf);
+	err = FETCH_ARRAY(fd, k, btf, btf_size, n, 1, &buf);
+	if (err)
 		return err;
+	if (k.btf_size != n) {
+		free(buf);
+		return -EAGAIN;	/* BTF objects are immutable: cannot happen */
 	}
 	*data = buf;
 	*size = n;
 	return 0;
 }
 
-/* --- names of types ------------------------------------------------------------ */
+/* --- names of types ------------------------------------------------------- */
 
 static const char *const prog_type_names[] = {
 	[BPF_PROG_TYPE_UNSPEC] = "unspec",
@@ -779,7 +767,7 @@ int eb_attach_type_parse(const char *s)
 	return PARSE(attach_type_names, s);
 }
 
-/* --- pinning ------------------------------------------------------------------------- */
+/* --- pinning -------------------------------------------------------------- */
 
 bool eb_path_is_bpffs(const char *path)
 {

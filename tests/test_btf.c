@@ -22,38 +22,8 @@
 #include "syscall.h"
 #include "log.h"
 #include "strbuf.h"
+#include "testutil.h"
 #include "util.h"
-
-#define SKIP(fmt, ...) do {						\
-	printf("SKIP %s: " fmt "\n", __func__, ##__VA_ARGS__);		\
-	fflush(stdout);							\
-	skip();								\
-} while (0)
-
-/* --- log capture --------------------------------------------------------- */
-
-static char last_msg[512];
-static int nr_msgs;
-
-static void capture(enum eb_log_level level, const char *msg)
-{
-	(void)level;
-	snprintf(last_msg, sizeof(last_msg), "%s", msg);
-	nr_msgs++;
-}
-
-static void quiet(enum eb_log_level level, const char *msg)
-{
-	(void)level;
-	(void)msg;
-}
-
-static void capture_start(void)
-{
-	last_msg[0] = '\0';
-	nr_msgs = 0;
-	eb_set_print(capture);
-}
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -130,14 +100,10 @@ static const Elf64_Shdr *elf_find(const struct obj *o, const char *name)
 
 static void obj_load(struct obj *o, const char *name)
 {
-	const char *dir = getenv("EB_BPF_DIR");
 	const Elf64_Shdr *sh;
-	char path[4096];
 
 	memset(o, 0, sizeof(*o));
-	assert_non_null(dir);
-	snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, name);
-	assert_int_equal(eb_read_file(path, &o->data, &o->size), 0);
+	tu_read_bpf_obj(name, &o->data, &o->size);
 	sh = elf_find(o, ".BTF");
 	assert_non_null(sh);
 	o->btf = (const char *)o->data + sh->sh_offset;
@@ -176,7 +142,7 @@ static void test_vmlinux(void **state)
 
 	(void)state;
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		SKIP("/sys/kernel/btf/vmlinux is not readable");
+		TU_SKIP("/sys/kernel/btf/vmlinux is not readable");
 	assert_int_equal(eb_btf_load_vmlinux(&btf), 0);
 	assert_int_equal(eb_btf_start_id(btf), 1);
 	assert_true(eb_btf_type_cnt(btf) > 10000);
@@ -263,7 +229,7 @@ static void test_module_split(void **state)
 	(void)state;
 	d = opendir("/sys/kernel/btf");
 	if (!d)
-		SKIP("/sys/kernel/btf is absent");
+		TU_SKIP("/sys/kernel/btf is absent");
 	while ((de = readdir(d))) {
 		if (de->d_name[0] != '.' && strcmp(de->d_name, "vmlinux")) {
 			snprintf(path, sizeof(path), "/sys/kernel/btf/%s", de->d_name);
@@ -272,7 +238,7 @@ static void test_module_split(void **state)
 	}
 	closedir(d);
 	if (!path[0])
-		SKIP("no module BTF in /sys/kernel/btf (modules built in)");
+		TU_SKIP("no module BTF in /sys/kernel/btf (modules built in)");
 	assert_int_equal(eb_btf_load_vmlinux(&base), 0);
 	assert_int_equal(eb_btf_parse_file(path, base, &mod), 0);
 	assert_int_equal(eb_btf_start_id(mod), eb_btf_type_cnt(base));
@@ -410,11 +376,11 @@ static void test_handbuilt_sizes(void **state)
 	assert_int_equal(eb_btf_skip_mods(btf, 5), 2);
 	assert_int_equal(eb_btf_skip_mods(btf, 24), 7);
 	assert_int_equal(eb_btf_skip_mods(btf, 1), 1);
-	capture_start();
+	tu_log_capture(TU_LOG_ALL);
 	assert_int_equal(eb_btf_skip_mods(btf, 16), -ELOOP);
-	assert_non_null(strstr(last_msg, "modifier chain longer than 32"));
+	assert_non_null(strstr(tu_log_last(), "modifier chain longer than 32"));
 	assert_int_equal(eb_btf_skip_mods(btf, 17), -ELOOP);
-	eb_set_print(quiet);
+	tu_log_quiet();
 	assert_int_equal(eb_btf_skip_mods(btf, 99), -EINVAL);
 
 	assert_int_equal(eb_btf_align(btf, 1), 4);
@@ -491,15 +457,15 @@ static void test_split_handbuilt(void **state)
 	memcpy(bad, types, sizeof(types));
 	bad[2] = 37;	/* one past the last id */
 	n = build_btf(buf, bad, sizeof(bad), sstrs, sizeof(sstrs));
-	capture_start();
+	tu_log_capture(TU_LOG_ALL);
 	assert_int_equal(eb_btf_parse_split(buf, n, base, &split), -EINVAL);
 	assert_null(split);
-	assert_non_null(strstr(last_msg, "type id 34"));
+	assert_non_null(strstr(tu_log_last(), "type id 34"));
 	memcpy(bad, types, sizeof(types));
 	bad[3] = split_base_len + sizeof(sstrs);	/* name past the split strings */
 	n = build_btf(buf, bad, sizeof(bad), sstrs, sizeof(sstrs));
 	assert_int_equal(eb_btf_parse_split(buf, n, base, &split), -EINVAL);
-	assert_non_null(strstr(last_msg, "type id 35"));
+	assert_non_null(strstr(tu_log_last(), "type id 35"));
 	eb_set_print(NULL);
 	assert_int_equal(eb_btf_parse_split(buf, n, NULL, &split), -EINVAL);
 	eb_btf_free(base);
@@ -549,18 +515,18 @@ static void test_malformed_types(void **state)
 		if (cases[i].word >= 0)
 			types[cases[i].word] = cases[i].value;
 		n = build_btf(buf, types, sizeof(types), mb_strs, sizeof(mb_strs));
-		capture_start();
+		tu_log_capture(TU_LOG_ALL);
 		btf = (struct eb_btf *)1;
 		print_message("case %s\n", cases[i].what);
 		assert_int_equal(eb_btf_parse(buf, n, &btf), cases[i].err);
 		eb_set_print(NULL);
 		if (cases[i].err) {
 			assert_null(btf);
-			assert_int_equal(nr_msgs, 1);
-			assert_non_null(strstr(last_msg, cases[i].msg));
-			assert_memory_equal(last_msg, "btf: ", 5);
+			assert_int_equal(tu_log_count(), 1);
+			assert_non_null(strstr(tu_log_last(), cases[i].msg));
+			assert_memory_equal(tu_log_last(), "btf: ", 5);
 		} else {
-			assert_int_equal(nr_msgs, 0);
+			assert_int_equal(tu_log_count(), 0);
 			eb_btf_free(btf);
 		}
 	}
@@ -577,22 +543,22 @@ static void test_malformed_header(void **state)
 
 	(void)state;
 	n = build_btf(good, mb_types, sizeof(mb_types), mb_strs, sizeof(mb_strs));
-	capture_start();
+	tu_log_capture(TU_LOG_ALL);
 
 #define RESET() memcpy(buf, good, n)
 	RESET();
 	assert_int_equal(eb_btf_parse(buf, 1, &btf), -ENOEXEC);
 	buf[0] = 0x7f;	/* an ELF file is not BTF */
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -ENOEXEC);
-	assert_non_null(strstr(last_msg, "not BTF: magic 0xeb7f"));
+	assert_non_null(strstr(tu_log_last(), "not BTF: magic 0xeb7f"));
 	RESET();
 	buf[0] = 0xeb;	/* byte-swapped magic */
 	buf[1] = 0x9f;
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EOPNOTSUPP);
-	assert_non_null(strstr(last_msg, "other byte order"));
+	assert_non_null(strstr(tu_log_last(), "other byte order"));
 	RESET();
 	assert_int_equal(eb_btf_parse(buf, 10, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "truncated header: 10 bytes"));
+	assert_non_null(strstr(tu_log_last(), "truncated header: 10 bytes"));
 	h->version = 2;
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
 	RESET();
@@ -605,31 +571,31 @@ static void test_malformed_header(void **state)
 	h->type_len += 4;	/* type section past the end */
 	h->str_off += 4;
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "string section [56, +9) runs past the end"));
+	assert_non_null(strstr(tu_log_last(), "string section [56, +9) runs past the end"));
 	RESET();
 	h->type_len = n;	/* type section past the end */
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "type section [0, +85) runs past the end"));
+	assert_non_null(strstr(tu_log_last(), "type section [0, +85) runs past the end"));
 	RESET();
 	h->str_off = 48;	/* overlaps the last type */
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "overlaps"));
+	assert_non_null(strstr(tu_log_last(), "overlaps"));
 	RESET();
 	h->type_len -= 4;	/* last record cut */
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "type id 3 at offset 28"));
+	assert_non_null(strstr(tu_log_last(), "type id 3 at offset 28"));
 	RESET();
 	h->type_len = 24;	/* second record's header cut */
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "type id 2 at offset 16: record header runs past"));
+	assert_non_null(strstr(tu_log_last(), "type id 2 at offset 16: record header runs past"));
 	RESET();
 	buf[n - 1] = 'x';	/* string section not NUL-terminated */
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "does not end with a NUL"));
+	assert_non_null(strstr(tu_log_last(), "does not end with a NUL"));
 	RESET();
 	buf[sizeof(*h) + h->str_off] = 'x';	/* not starting with NUL */
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "does not start with a NUL"));
+	assert_non_null(strstr(tu_log_last(), "does not start with a NUL"));
 	RESET();
 	h->str_len = 0;
 	assert_int_equal(eb_btf_parse(buf, n, &btf), -EINVAL);
@@ -648,7 +614,7 @@ static void test_malformed_header(void **state)
 	eb_btf_free(btf);
 	buf[sizeof(*h) + 2] = 1;
 	assert_int_equal(eb_btf_parse(buf, n + 4, &btf), -EINVAL);
-	assert_non_null(strstr(last_msg, "unknown non-zero header field at offset 26"));
+	assert_non_null(strstr(tu_log_last(), "unknown non-zero header field at offset 26"));
 
 	/* Sections in the other order with a gap: accepted and normalised. */
 	memset(buf, 0, sizeof(buf));
@@ -828,7 +794,7 @@ static void test_object_datasec_fixups(void **state)
 	nt.info = TI(BTF_KIND_FUNC, 0, BTF_FUNC_GLOBAL);
 	assert_int_equal(eb_btf_replace_type(btf, id, &nt), 0);
 	nt.info = TI(BTF_KIND_INT, 0, 0);
-	eb_set_print(quiet);
+	tu_log_quiet();
 	assert_int_equal(eb_btf_replace_type(btf, id, &nt), -EINVAL);
 	nt.info = TI(BTF_KIND_FUNC, 0, BTF_FUNC_GLOBAL);
 	nt.type = eb_btf_type_cnt(btf);
@@ -955,21 +921,21 @@ static void test_malformed_ext(void **state)
 	hdr_len = w[1];
 	fi_off = hdr_len + w[2];
 	li_off = hdr_len + w[4];
-	capture_start();
+	tu_log_capture(TU_LOG_ALL);
 
 #define RESET() memcpy(buf, o.ext, o.ext_size)
 #define BAD(err, msg) do {						\
 	ext = (struct eb_btf_ext *)1;					\
 	assert_int_equal(eb_btf_ext_parse(buf, o.ext_size, btf, &ext), err); \
 	assert_null(ext);						\
-	assert_non_null(strstr(last_msg, msg));				\
+	assert_non_null(strstr(tu_log_last(), msg));				\
 } while (0)
 	assert_int_equal(eb_btf_ext_parse(buf, 1, btf, &ext), -ENOEXEC);
 	buf[0] = 0;
 	BAD(-ENOEXEC, "not .BTF.ext");
 	RESET();
 	assert_int_equal(eb_btf_ext_parse(buf, 12, btf, &ext), -EINVAL);
-	assert_non_null(strstr(last_msg, "truncated header: 12 bytes"));
+	assert_non_null(strstr(tu_log_last(), "truncated header: 12 bytes"));
 	buf[2] = 2;
 	BAD(-EINVAL, "unsupported version 2");
 	RESET();
@@ -1064,7 +1030,7 @@ static void test_mutations_do_not_crash(void **state)
 	ebuf = malloc(o.ext_size);
 	assert_non_null(buf);
 	assert_non_null(ebuf);
-	eb_set_print(quiet);
+	tu_log_quiet();
 	for (iter = 0; iter < 4000; iter++) {
 		size_t size = o.btf_size;
 
@@ -1101,22 +1067,6 @@ static void test_mutations_do_not_crash(void **state)
 
 /* --- kernel -------------------------------------------------------------- */
 
-static bool have_cap(unsigned int cap)
-{
-	unsigned long long eff = 0;
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			found = true;
-	fclose(f);
-	return found && (eff >> cap) & 1;
-}
-
 static int btf_load(const void *data, uint32_t size, char *log, uint32_t log_size)
 {
 	return eb_sys_btf_load(data, size, log, log_size, log ? 1 : 0);
@@ -1142,8 +1092,8 @@ static void test_kernel_load(void **state)
 	char *log;
 
 	(void)state;
-	if (!have_cap(39 /* CAP_BPF */) && !have_cap(21 /* CAP_SYS_ADMIN */))
-		SKIP("needs CAP_BPF");
+	if (!tu_have_cap(TU_CAP_BPF) && !tu_have_cap(TU_CAP_SYS_ADMIN))
+		TU_SKIP("needs CAP_BPF");
 	obj_load(&o, "btf_types");
 	assert_int_equal(eb_btf_parse(o.btf, o.btf_size, &btf), 0);
 	log = calloc(1, 65536);

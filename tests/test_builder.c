@@ -16,31 +16,21 @@
 #include "disasm.h"
 #include "log.h"
 #include "strbuf.h"
+#include "testutil.h"
 #include "util.h"
 
-/* Every log line since the last reset, '\n'-terminated. */
-static struct eb_strbuf logged = EB_STRBUF_INIT;
-
-static void capture(enum eb_log_level level, const char *msg)
-{
-	(void)level;
-	eb_strbuf_adds(&logged, msg);
-	eb_strbuf_addch(&logged, '\n');
-}
-
+/* Each test starts capturing every log line (read with tu_log_text()). */
 static int setup(void **state)
 {
 	(void)state;
-	eb_strbuf_reset(&logged);
-	eb_set_print(capture);
+	tu_log_capture(TU_LOG_ALL);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	eb_set_print(NULL);
-	eb_strbuf_release(&logged);
+	tu_log_stop();
 	return 0;
 }
 
@@ -105,7 +95,7 @@ static void test_resolve_all(void **state)
 
 	assert_int_equal(eb_builder_resolve(b, resolve_map, &maps), 0);
 	assert_int_equal(maps.calls, 2);
-	assert_string_equal(logged.buf, "");
+	assert_string_equal(tu_log_text(), "");
 
 	text = listing(b);
 	assert_string_equal(text,
@@ -156,7 +146,7 @@ static void test_unresolved_names(void **state)
 	memcpy(before, insns, sizeof(before));
 
 	assert_int_equal(eb_builder_resolve(b, resolve_map, &maps), -ENOENT);
-	assert_string_equal(logged.buf,
+	assert_string_equal(tu_log_text(),
 		"builder: unresolved label 'out' at insn 0 (and 2 more)\n"
 		"builder: unresolved map 'nosuch' at insn 3\n"
 		"builder: unresolved label 'helper_fn' at insn 5\n");
@@ -165,7 +155,7 @@ static void test_unresolved_names(void **state)
 	assert_memory_equal(insns, before, sizeof(before));
 
 	/* defining the missing names makes the same builder resolve */
-	eb_strbuf_reset(&logged);
+	tu_log_reset();
 	maps.name[1] = "nosuch";
 	maps.fd[1] = 4;
 	eb_builder_label(b, "out");
@@ -173,7 +163,7 @@ static void test_unresolved_names(void **state)
 	eb_builder_label(b, "helper_fn");
 	eb_builder_emit(b, eb_insn_exit());
 	assert_int_equal(eb_builder_resolve(b, resolve_map, &maps), 0);
-	assert_string_equal(logged.buf, "");
+	assert_string_equal(tu_log_text(), "");
 	insns = eb_builder_insns(b, &cnt);
 	assert_int_equal(insns[0].off, 7);
 	assert_int_equal(insns[1].imm, 3);
@@ -191,7 +181,7 @@ static void test_map_without_resolver(void **state)
 	eb_builder_ld_map_value(b, BPF_REG_1, ".rodata", 0);
 	eb_builder_emit(b, eb_insn_exit());
 	assert_int_equal(eb_builder_resolve(b, NULL, NULL), -ENOENT);
-	assert_string_equal(logged.buf,
+	assert_string_equal(tu_log_text(),
 			    "builder: unresolved map '.rodata' at insn 0\n");
 	eb_builder_free(b);
 }
@@ -210,7 +200,7 @@ static void test_resolver_error(void **state)
 	(void)state;
 	eb_builder_ld_map(b, BPF_REG_1, "m");
 	assert_int_equal(eb_builder_resolve(b, failing_resolver, NULL), -EBADF);
-	assert_string_equal(logged.buf,
+	assert_string_equal(tu_log_text(),
 			    "builder: map 'm' at insn 0: Bad file descriptor\n");
 	eb_builder_free(b);
 }
@@ -228,7 +218,7 @@ static void test_duplicate_label_is_sticky(void **state)
 	eb_builder_label(b, "");
 	assert_int_equal(eb_builder_error(b), -EEXIST);	/* the first stays */
 	assert_int_equal(eb_builder_resolve(b, NULL, NULL), -EEXIST);
-	assert_string_equal(logged.buf,
+	assert_string_equal(tu_log_text(),
 		"builder: duplicate label 'again' at insn 1 (first at insn 0)\n"
 		"builder: label without a name at insn 2\n");
 	eb_builder_free(b);
@@ -242,11 +232,11 @@ static void test_bad_arguments(void **state)
 	eb_builder_jmp_label(b, eb_insn_exit(), "x");
 	assert_int_equal(eb_builder_error(b), -EINVAL);
 	assert_int_equal(eb_builder_len(b), 1);
-	assert_string_equal(logged.buf,
+	assert_string_equal(tu_log_text(),
 		"builder: jump to 'x' at insn 0: opcode 0x95 is not a jump\n");
 	eb_builder_free(b);
 
-	eb_strbuf_reset(&logged);
+	tu_log_reset();
 	b = eb_builder_new();
 	eb_builder_jmp_label(b, eb_insn_mov64_imm(1, 1), "x");
 	assert_int_equal(eb_builder_error(b), -EINVAL);
@@ -286,11 +276,11 @@ static void test_jump_range(void **state)
 	eb_builder_jmp_label(b, eb_insn_ja(0), "edge");		/* -7233 */
 
 	assert_int_equal(eb_builder_resolve(b, NULL, NULL), -ERANGE);
-	assert_string_equal(logged.buf,
+	assert_string_equal(tu_log_text(),
 		"builder: jump to 'far' at insn 0: offset 40001 does not fit in 16 bits\n");
 
 	/* the same distance through gotol is fine */
-	eb_strbuf_reset(&logged);
+	tu_log_reset();
 	eb_builder_free(b);
 	b = eb_builder_new();
 	eb_builder_jmp_label(b, eb_insn_gotol(0), "far");

@@ -25,6 +25,7 @@
 #include "disasm.h"
 #include "insn.h"
 #include "strbuf.h"
+#include "testutil.h"
 #include "util.h"
 
 struct form {
@@ -410,39 +411,6 @@ static void test_prog_layout(void **state)
 
 /* --- comparison with llvm-objdump ---------------------------------------- */
 
-/* Run a shell command and return its stdout (malloc'd) or NULL. */
-static char *run_capture(const char *cmd)
-{
-	struct eb_strbuf sb = EB_STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *f;
-	int status;
-
-	f = popen(cmd, "r");
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		eb_strbuf_add(&sb, buf, n);
-	status = pclose(f);
-	if (status != 0 || eb_strbuf_error(&sb)) {
-		eb_strbuf_release(&sb);
-		return NULL;
-	}
-	return eb_strbuf_detach(&sb, NULL);
-}
-
-static bool have_tool(const char *name)
-{
-	struct eb_strbuf cmd = EB_STRBUF_INIT;
-	bool ok;
-
-	eb_strbuf_addf(&cmd, "command -v %s >/dev/null 2>&1", name);
-	ok = system(cmd.buf) == 0;
-	eb_strbuf_release(&cmd);
-	return ok;
-}
-
 /* objdump's block for one section: the text after its header line up to
  * the next header, without leading and trailing newlines (malloc'd). */
 static char *objdump_block(const char *dump, const char *sec)
@@ -654,10 +622,11 @@ static size_t compare_object(const char *path, size_t *nnewer)
 	int fd;
 
 	eb_strbuf_addf(&cmd, "llvm-objdump -d '%s'", path);
-	dump = run_capture(cmd.buf);
-	eb_strbuf_release(&cmd);
-	if (!dump)
+	if (tu_run(cmd.buf, &dump)) {
+		free(dump);
 		fail_msg("%s: llvm-objdump failed", path);
+	}
+	eb_strbuf_release(&cmd);
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
@@ -720,15 +689,9 @@ static void test_corpus_matches_objdump(void **state)
 	DIR *d;
 
 	(void)state;
-	if (!have_tool("llvm-objdump")) {
-		printf("SKIP corpus_matches_objdump: llvm-objdump not found\n");
-		skip();
-	}
+	TU_SKIP_UNLESS(tu_have_tool("llvm-objdump"), "llvm-objdump not found");
 	d = dir ? opendir(dir) : NULL;
-	if (!d) {
-		printf("SKIP corpus_matches_objdump: EB_BPF_DIR not set or unreadable\n");
-		skip();
-	}
+	TU_SKIP_UNLESS(d, "EB_BPF_DIR not set or unreadable");
 	while ((de = readdir(d))) {
 		struct eb_strbuf path = EB_STRBUF_INIT;
 		size_t len = strlen(de->d_name);
@@ -741,10 +704,7 @@ static void test_corpus_matches_objdump(void **state)
 		nfiles++;
 	}
 	closedir(d);
-	if (!nfiles) {
-		printf("SKIP corpus_matches_objdump: no *.bpf.o in %s\n", dir);
-		skip();
-	}
+	TU_SKIP_UNLESS(nfiles, "no *.bpf.o in %s", dir);
 	printf("compared %zu instructions in %zu objects with llvm-objdump"
 	       " (%zu in forms it cannot decode)\n", ninsns, nfiles, nnewer);
 	assert_true(ninsns > 0);
@@ -793,10 +753,8 @@ static void test_sweep_matches_objdump(void **state)
 	int fd;
 
 	(void)state;
-	if (!have_tool("llvm-mc") || !have_tool("llvm-objdump")) {
-		printf("SKIP sweep_matches_objdump: llvm-mc or llvm-objdump not found\n");
-		skip();
-	}
+	TU_SKIP_UNLESS(tu_have_tool("llvm-mc") && tu_have_tool("llvm-objdump"),
+		       "llvm-mc or llvm-objdump not found");
 	assert_non_null(mkdtemp(dir));
 	eb_strbuf_adds(&s, ".section sweep,\"ax\",@progbits\n.globl f\nf:\n");
 	for (code = 0; code < 256; code++) {

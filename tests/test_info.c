@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -26,160 +25,31 @@
 #include "map.h"
 #include "strbuf.h"
 #include "syscall.h"
+#include "testutil.h"
 #include "util.h"
 
-static bool bpf_ok;
 static bool have_bpftool;
 static bool own_netns;
-static char bpffs_dir[64];
-static bool bpffs_mounted;
-
-#define REQUIRE_BPF() do {						\
-	if (!bpf_ok) {							\
-		printf("SKIP %s: no CAP_BPF / bpf(2) not permitted\n",	\
-		       __func__);					\
-		skip();							\
-	}								\
-} while (0)
-
-#define REQUIRE_BPFFS() do {						\
-	REQUIRE_BPF();							\
-	if (!bpffs_mounted) {						\
-		printf("SKIP %s: cannot mount a private bpffs\n", __func__); \
-		skip();							\
-	}								\
-} while (0)
-
-/* --- helpers -------------------------------------------------------------------- */
-
-static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src,
-			    int16_t off, int32_t imm)
-{
-	struct bpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src,
-			      .off = off, .imm = imm };
-	return i;
-}
-
-#define MOV64_IMM(d, v) insn(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, v)
-#define EXIT() insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-
-static int load(uint32_t type, uint32_t eat, const struct bpf_insn *insns,
-		uint32_t cnt, const char *name)
-{
-	struct eb_prog_load_opts o = {
-		.type = type, .expected_attach_type = eat, .name = name,
-		.license = "GPL", .insns = insns, .insn_cnt = cnt,
-	};
-	return eb_sys_prog_load(&o);
-}
-
-static int load_const(uint32_t type, uint32_t eat, int32_t ret, const char *name)
-{
-	struct bpf_insn p[] = { MOV64_IMM(BPF_REG_0, ret), EXIT() };
-
-	return load(type, eat, p, 2, name);
-}
-
-/* XDP: return the u32 at key 0 of map_fd (0 if missing). */
-static int load_xdp_map_reader(int map_fd, const char *name)
-{
-	struct bpf_insn p[] = {
-		MOV64_IMM(BPF_REG_1, 0),
-		insn(BPF_STX | BPF_MEM | BPF_W, BPF_REG_10, BPF_REG_1, -4, 0),
-		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
-		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
-		insn(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd),
-		insn(0, 0, 0, 0, 0),
-		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 1, 0),
-		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_0, 0, 0),
-		EXIT(),
-	};
-
-	return load(BPF_PROG_TYPE_XDP, 0, p, EB_ARRAY_SIZE(p), name);
-}
-
-static int create_map(uint32_t type, uint32_t ks, uint32_t vs, uint32_t max,
-		      const char *name)
-{
-	struct eb_map_create_opts o = {
-		.type = type, .name = name, .key_size = ks, .value_size = vs,
-		.max_entries = max,
-	};
-	return eb_sys_map_create(&o);
-}
-
-static char *run_cmd(const char *cmd)
-{
-	struct eb_strbuf sb = EB_STRBUF_INIT;
-	char buf[512];
-	size_t n;
-	FILE *p;
-
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		eb_strbuf_add(&sb, buf, n);
-	pclose(p);
-	assert_int_equal(eb_strbuf_error(&sb), 0);
-	return eb_strbuf_detach(&sb, NULL);
-}
-
-/* Assert that the JSON text holds "key":VALUE (VALUE as written). */
-static void assert_json_has(const char *json, const char *key, const char *value)
-{
-	struct eb_strbuf want = EB_STRBUF_INIT;
-
-	eb_strbuf_addf(&want, "\"%s\":%s", key, value);
-	if (!strstr(json, want.buf)) {
-		printf("missing %s in %s\n", want.buf, json);
-		fail();
-	}
-	eb_strbuf_release(&want);
-}
-
-static char last_log[512];
-
-static void capture_log(enum eb_log_level level, const char *msg)
-{
-	(void)level;
-	snprintf(last_log, sizeof(last_log), "%s", msg);
-}
+static char *bpffs_dir;		/* a private bpffs, NULL if none */
 
 static int group_setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	fd = create_map(BPF_MAP_TYPE_ARRAY, 4, 4, 1, NULL);
-	if (fd >= 0) {
-		bpf_ok = true;
-		close(fd);
-	}
-	have_bpftool = !system("bpftool version >/dev/null 2>&1");
-	if (bpf_ok && !unshare(CLONE_NEWNET)) {
+	have_bpftool = tu_have_bpftool();
+	if (!tu_bpf_probe() && !unshare(CLONE_NEWNET)) {
 		own_netns = true;
 		if (system("ip link set lo up >/dev/null 2>&1"))
 			printf("note: could not bring lo up in the test netns\n");
 	}
-	strcpy(bpffs_dir, "/tmp/eb-test-info-XXXXXX");
-	if (bpf_ok && mkdtemp(bpffs_dir)) {
-		if (!mount("bpf", bpffs_dir, "bpf", 0, "mode=0700"))
-			bpffs_mounted = true;
-		else
-			rmdir(bpffs_dir);
-	}
+	if (!tu_bpf_probe())
+		tu_bpffs_mount_private("info", &bpffs_dir);
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	if (bpffs_mounted) {
-		umount2(bpffs_dir, MNT_DETACH);	/* drops every pin left */
-		rmdir(bpffs_dir);
-		bpffs_mounted = false;
-	}
+	tu_bpffs_umount(&bpffs_dir);
 	return 0;
 }
 
@@ -276,17 +146,17 @@ static void test_prog_info(void **state)
 	struct eb_prog_info pi, pi2;
 	struct timespec before, after;
 	struct bpf_insn *x = NULL;
-	char hex[EB_TAG_HEX_LEN], cmd[160], path[160], *json;
+	char hex[EB_TAG_HEX_LEN], path[160], *json;
 	struct eb_strbuf sb = EB_STRBUF_INIT;
 	uint32_t cnt;
 	int map, prog, sf;
 
 	(void)state;
-	REQUIRE_BPF();
-	map = create_map(BPF_MAP_TYPE_ARRAY, 4, 4, 1, "eb_info_map");
+	TU_REQUIRE_BPF();
+	map = tu_map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0, "eb_info_map");
 	assert_true(map >= 0);
 	clock_gettime(CLOCK_REALTIME, &before);
-	prog = load_xdp_map_reader(map, "eb_xdp_info");
+	prog = tu_prog_load_xdp_map_reader(map, "eb_xdp_info");
 	assert_true(prog >= 0);
 	clock_gettime(CLOCK_REALTIME, &after);
 
@@ -316,24 +186,23 @@ static void test_prog_info(void **state)
 	/* bpftool sees the same */
 	eb_tag_to_hex(pi.tag, hex);
 	if (have_bpftool) {
-		snprintf(cmd, sizeof(cmd), "bpftool prog show id %u -j", pi.id);
-		json = run_cmd(cmd);
-		assert_json_has(json, "name", "\"eb_xdp_info\"");
-		assert_json_has(json, "type", "\"xdp\"");
+		json = tu_bpftool_json("prog show id %u", pi.id);
+		tu_assert_json_has(json, "name", "\"eb_xdp_info\"");
+		tu_assert_json_has(json, "type", "\"xdp\"");
 		eb_strbuf_addf(&sb, "\"%s\"", hex);
-		assert_json_has(json, "tag", sb.buf);
+		tu_assert_json_has(json, "tag", sb.buf);
 		eb_strbuf_reset(&sb);
 		eb_strbuf_addf(&sb, "[%u]", pi.map_ids[0]);
-		assert_json_has(json, "map_ids", sb.buf);
+		tu_assert_json_has(json, "map_ids", sb.buf);
 		eb_strbuf_reset(&sb);
 		eb_strbuf_addf(&sb, "%u", pi.xlated_len);
-		assert_json_has(json, "bytes_xlated", sb.buf);
+		tu_assert_json_has(json, "bytes_xlated", sb.buf);
 		eb_strbuf_reset(&sb);
 		eb_strbuf_addf(&sb, "%u", pi.jited_len);
-		assert_json_has(json, "bytes_jited", sb.buf);
+		tu_assert_json_has(json, "bytes_jited", sb.buf);
 		free(json);
 	} else {
-		printf("SKIP part of %s: bpftool not installed\n", __func__);
+		TU_SKIP_PART("bpftool not installed");
 	}
 
 	/* by id and by pinned path give the same */
@@ -344,7 +213,7 @@ static void test_prog_info(void **state)
 	assert_int_equal(pi2.map_ids[0], pi.map_ids[0]);
 	assert_int_equal(pi2.load_time_boot_ns, pi.load_time_boot_ns);
 	eb_prog_info_release(&pi2);
-	if (bpffs_mounted) {
+	if (bpffs_dir) {
 		snprintf(path, sizeof(path), "%s/prog_info", bpffs_dir);
 		assert_int_equal(eb_pin(prog, path), 0);
 		assert_int_equal(eb_prog_info_by_path(path, &pi2), 0);
@@ -365,7 +234,7 @@ static void test_prog_info(void **state)
 	eb_prog_info_release(&pi);
 
 	/* translated instructions of "r0 = 42; exit" are exactly those */
-	sf = load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 42, "eb_xlated");
+	sf = tu_prog_load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 42, "eb_xlated");
 	assert_true(sf >= 0);
 	assert_int_equal(eb_prog_xlated_insns(sf, &x, &cnt), 0);
 	assert_int_equal(cnt, 2);
@@ -398,8 +267,8 @@ static void test_run_stats_in_info(void **state)
 	int prog, stats;
 
 	(void)state;
-	REQUIRE_BPF();
-	prog = load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 1, "eb_runcnt");
+	TU_REQUIRE_BPF();
+	prog = tu_prog_load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 1, "eb_runcnt");
 	assert_true(prog >= 0);
 	stats = eb_sys_enable_stats(BPF_STATS_RUN_TIME);
 	assert_true(stats >= 0);
@@ -428,12 +297,12 @@ static void test_map_info(void **state)
 		.map_extra = 3,
 	};
 	struct eb_map_info mi, mi2;
-	char cmd[128], path[160], *json;
+	char path[160], *json;
 	int map, bloom;
 
 	(void)state;
-	REQUIRE_BPF();
-	map = create_map(BPF_MAP_TYPE_LRU_HASH, 8, 16, 128, "eb_minfo");
+	TU_REQUIRE_BPF();
+	map = tu_map_create(BPF_MAP_TYPE_LRU_HASH, 8, 16, 128, 0, "eb_minfo");
 	assert_true(map >= 0);
 	assert_int_equal(eb_map_info_by_fd(map, &mi), 0);
 	assert_int_equal(mi.type, BPF_MAP_TYPE_LRU_HASH);
@@ -445,18 +314,17 @@ static void test_map_info(void **state)
 	assert_int_equal(mi.btf_id, 0);
 	assert_true(mi.id > 0);
 	if (have_bpftool) {
-		snprintf(cmd, sizeof(cmd), "bpftool map show id %u -j", mi.id);
-		json = run_cmd(cmd);
-		assert_json_has(json, "type", "\"lru_hash\"");
-		assert_json_has(json, "name", "\"eb_minfo\"");
-		assert_json_has(json, "bytes_key", "8");
-		assert_json_has(json, "bytes_value", "16");
-		assert_json_has(json, "max_entries", "128");
+		json = tu_bpftool_json("map show id %u", mi.id);
+		tu_assert_json_has(json, "type", "\"lru_hash\"");
+		tu_assert_json_has(json, "name", "\"eb_minfo\"");
+		tu_assert_json_has(json, "bytes_key", "8");
+		tu_assert_json_has(json, "bytes_value", "16");
+		tu_assert_json_has(json, "max_entries", "128");
 		free(json);
 	}
 	assert_int_equal(eb_map_info_by_id(mi.id, &mi2), 0);
 	assert_memory_equal(&mi2, &mi, sizeof(mi));
-	if (bpffs_mounted) {
+	if (bpffs_dir) {
 		snprintf(path, sizeof(path), "%s/map_info", bpffs_dir);
 		assert_int_equal(eb_pin(map, path), 0);
 		assert_int_equal(eb_map_info_by_path(path, &mi2), 0);
@@ -484,8 +352,8 @@ static void test_link_info_raw_tp(void **state)
 	int prog, link;
 
 	(void)state;
-	REQUIRE_BPF();
-	prog = load_const(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, "eb_rawtp");
+	TU_REQUIRE_BPF();
+	prog = tu_prog_load_const(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, "eb_rawtp");
 	assert_true(prog >= 0);
 	link = eb_sys_raw_tracepoint_open("sys_enter", prog);
 	assert_true(link >= 0);
@@ -499,7 +367,7 @@ static void test_link_info_raw_tp(void **state)
 	assert_string_equal(li2.tp_name, "sys_enter");
 	assert_int_equal(li2.prog_id, pi.id);
 	eb_link_info_release(&li2);
-	if (bpffs_mounted) {
+	if (bpffs_dir) {
 		snprintf(path, sizeof(path), "%s/links/raw/sys_enter", bpffs_dir);
 		assert_int_equal(eb_pin(link, path), 0);
 		assert_int_equal(eb_link_info_by_path(path, &li2), 0);
@@ -527,12 +395,9 @@ static void test_link_info_net(void **state)
 	int xdp, tc, skl, link, ns;
 
 	(void)state;
-	REQUIRE_BPF();
-	if (!own_netns) {
-		printf("SKIP %s: no private network namespace\n", __func__);
-		skip();
-	}
-	xdp = load_const(BPF_PROG_TYPE_XDP, BPF_XDP, 2 /* XDP_PASS */, "eb_xdp_pass");
+	TU_REQUIRE_BPF();
+	TU_SKIP_UNLESS(own_netns, "no private network namespace");
+	xdp = tu_prog_load_const(BPF_PROG_TYPE_XDP, BPF_XDP, 2 /* XDP_PASS */, "eb_xdp_pass");
 	assert_true(xdp >= 0);
 	link = eb_sys_link_create(xdp, 1 /* lo */, BPF_XDP, NULL);
 	assert_true(link >= 0);
@@ -543,7 +408,7 @@ static void test_link_info_net(void **state)
 	close(link);
 	close(xdp);
 
-	tc = load_const(BPF_PROG_TYPE_SCHED_CLS, EB_ATTACH_TCX_INGRESS,
+	tc = tu_prog_load_const(BPF_PROG_TYPE_SCHED_CLS, EB_ATTACH_TCX_INGRESS,
 			-1 /* TCX_NEXT */, "eb_tcx");
 	assert_true(tc >= 0);
 	link = eb_sys_link_create(tc, 1, EB_ATTACH_TCX_INGRESS, NULL);
@@ -556,11 +421,11 @@ static void test_link_info_net(void **state)
 		eb_link_info_release(&li);
 		close(link);
 	} else {
-		printf("SKIP part of %s: tcx link: %s\n", __func__, eb_strerror(link));
+		TU_SKIP_PART("tcx link: %s", eb_strerror(link));
 	}
 	close(tc);
 
-	skl = load_const(BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP, 1 /* SK_PASS */,
+	skl = tu_prog_load_const(BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP, 1 /* SK_PASS */,
 			 "eb_sklookup");
 	assert_true(skl >= 0);
 	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -580,31 +445,21 @@ static void test_link_info_net(void **state)
 
 static void test_link_info_cgroup(void **state)
 {
-	static const char *const roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
 	struct eb_link_info li;
-	char dir[160], probe[200];
-	const char *root = NULL;
+	const char *root = tu_cgroup2_root();
 	struct stat st;
-	size_t i;
+	char dir[160];
 	int prog, cg, link;
 
 	(void)state;
-	REQUIRE_BPF();
-	for (i = 0; i < EB_ARRAY_SIZE(roots) && !root; i++) {
-		snprintf(probe, sizeof(probe), "%s/cgroup.subtree_control", roots[i]);
-		if (!stat(probe, &st))
-			root = roots[i];
-	}
-	if (!root) {
-		printf("SKIP %s: no cgroup v2 hierarchy\n", __func__);
-		skip();
-	}
+	TU_REQUIRE_BPF();
+	TU_SKIP_UNLESS(root, "no cgroup v2 hierarchy");
 	snprintf(dir, sizeof(dir), "%s/eb-test-link-%d", root, (int)getpid());
 	assert_int_equal(mkdir(dir, 0755), 0);
 	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	assert_true(cg >= 0);
 	assert_int_equal(fstat(cg, &st), 0);
-	prog = load_const(BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, 1,
+	prog = tu_prog_load_const(BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, 1,
 			  "eb_cg_egress");
 	assert_true(prog >= 0);
 	link = eb_sys_link_create(prog, cg, BPF_CGROUP_INET_EGRESS, NULL);
@@ -622,14 +477,6 @@ static void test_link_info_cgroup(void **state)
 
 /* --- BTF ---------------------------------------------------------------------------------- */
 
-static const uint8_t tiny_btf[] = {
-	0x9f, 0xeb, 1, 0, 24, 0, 0, 0,
-	0, 0, 0, 0, 16, 0, 0, 0,
-	16, 0, 0, 0, 5, 0, 0, 0,
-	1, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 32, 0, 0, 1,
-	0, 'i', 'n', 't', 0,
-};
-
 static void test_btf_info(void **state)
 {
 	struct eb_btf_info bi;
@@ -639,19 +486,19 @@ static void test_btf_info(void **state)
 	int fd;
 
 	(void)state;
-	REQUIRE_BPF();
-	fd = eb_sys_btf_load(tiny_btf, sizeof(tiny_btf), NULL, 0, 0);
+	TU_REQUIRE_BPF();
+	fd = eb_sys_btf_load(tu_tiny_btf, sizeof(tu_tiny_btf), NULL, 0, 0);
 	assert_true(fd >= 0);
 	assert_int_equal(eb_obj_kind(fd), EB_OBJ_BTF);
 	assert_int_equal(eb_btf_info_by_fd(fd, &bi), 0);
-	assert_int_equal(bi.size, sizeof(tiny_btf));
+	assert_int_equal(bi.size, sizeof(tu_tiny_btf));
 	assert_string_equal(bi.name, "");
 	assert_false(bi.kernel_btf);
 	assert_true(bi.id > 0);
 	eb_btf_info_release(&bi);
 	assert_int_equal(eb_btf_get_raw_by_fd(fd, &raw, &size), 0);
-	assert_int_equal(size, sizeof(tiny_btf));
-	assert_memory_equal(raw, tiny_btf, sizeof(tiny_btf));
+	assert_int_equal(size, sizeof(tu_tiny_btf));
+	assert_memory_equal(raw, tu_tiny_btf, sizeof(tu_tiny_btf));
 	free(raw);
 	close(fd);
 
@@ -666,7 +513,7 @@ static void test_btf_info(void **state)
 			break;
 	}
 	if (!vmlinux_id || stat("/sys/kernel/btf/vmlinux", &st)) {
-		printf("SKIP part of %s: no vmlinux BTF\n", __func__);
+		TU_SKIP_PART("no vmlinux BTF");
 		return;
 	}
 	assert_int_equal(eb_btf_info_by_id(vmlinux_id, &bi), 0);
@@ -688,9 +535,9 @@ static void test_obj_kind(void **state)
 	int map, prog, file, link;
 
 	(void)state;
-	REQUIRE_BPF();
-	map = create_map(BPF_MAP_TYPE_ARRAY, 4, 4, 1, NULL);
-	prog = load_const(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, "eb_kind");
+	TU_REQUIRE_BPF();
+	map = tu_map_create(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0, NULL);
+	prog = tu_prog_load_const(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, "eb_kind");
 	link = eb_sys_raw_tracepoint_open("sys_exit", prog);
 	file = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	assert_true(map >= 0 && prog >= 0 && link >= 0 && file >= 0);
@@ -728,8 +575,8 @@ static void test_pin_unpin(void **state)
 	int map, got, fd;
 
 	(void)state;
-	REQUIRE_BPFFS();
-	map = create_map(BPF_MAP_TYPE_HASH, 4, 4, 8, "eb_pinned");
+	TU_REQUIRE_BPFFS(bpffs_dir);
+	map = tu_map_create(BPF_MAP_TYPE_HASH, 4, 4, 8, 0, "eb_pinned");
 	assert_true(map >= 0);
 	assert_int_equal(eb_map_info_by_fd(map, &mi), 0);
 
@@ -748,11 +595,10 @@ static void test_pin_unpin(void **state)
 	strcpy(outside, "/tmp/eb-test-nopin-XXXXXX");
 	assert_non_null(mkdtemp(outside));
 	snprintf(dir, sizeof(dir), "%s/sub/pin", outside);
-	last_log[0] = '\0';
-	old = eb_set_print(capture_log);
+	old = tu_log_capture(TU_LOG_ALL);
 	assert_int_equal(eb_pin(map, dir), -EINVAL);
-	assert_non_null(strstr(last_log, "not on a bpffs"));
-	assert_non_null(strstr(last_log, outside));
+	assert_non_null(strstr(tu_log_last(), "not on a bpffs"));
+	assert_non_null(strstr(tu_log_last(), outside));
 	snprintf(dir, sizeof(dir), "%s/sub", outside);
 	assert_int_equal(access(dir, F_OK), -1);
 	/* unpin refuses files outside a bpffs and leaves them */
@@ -760,10 +606,11 @@ static void test_pin_unpin(void **state)
 	fd = open(dir, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	last_log[0] = '\0';
+	tu_log_reset();
 	assert_int_equal(eb_unpin(dir), -EINVAL);
-	assert_non_null(strstr(last_log, "not on a bpffs"));
+	assert_non_null(strstr(tu_log_last(), "not on a bpffs"));
 	eb_set_print(old);
+	tu_log_reset();
 	assert_int_equal(access(dir, F_OK), 0);
 	unlink(dir);
 	rmdir(outside);

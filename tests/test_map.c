@@ -18,52 +18,16 @@
 #include <cmocka.h>
 
 #include "map.h"
-#include "strbuf.h"
+#include "testutil.h"
 #include "util.h"
 
-static bool bpf_ok;
 static bool have_bpftool;
-
-#define REQUIRE_BPF() do {						\
-	if (!bpf_ok) {							\
-		printf("SKIP %s: no CAP_BPF / bpf(2) not permitted\n",	\
-		       __func__);					\
-		skip();							\
-	}								\
-} while (0)
 
 static int group_setup(void **state)
 {
-	struct eb_map m = EB_MAP_INIT;
-	struct eb_map_create_opts o = {
-		.type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4,
-		.max_entries = 1,
-	};
-
 	(void)state;
-	if (!eb_map_create(&m, &o)) {
-		bpf_ok = true;
-		eb_map_close(&m);
-	}
-	have_bpftool = !system("bpftool version >/dev/null 2>&1");
+	have_bpftool = tu_have_bpftool();
 	return 0;
-}
-
-/* Run a shell command and return its stdout (caller frees). */
-static char *run_cmd(const char *cmd)
-{
-	struct eb_strbuf sb = EB_STRBUF_INIT;
-	char buf[512];
-	size_t n;
-	FILE *p;
-
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		eb_strbuf_add(&sb, buf, n);
-	pclose(p);
-	assert_int_equal(eb_strbuf_error(&sb), 0);
-	return eb_strbuf_detach(&sb, NULL);
 }
 
 static void make_map(struct eb_map *m, uint32_t type, uint32_t ks, uint32_t vs,
@@ -111,18 +75,10 @@ static void test_value_sizes(void **state)
 static void test_handle(void **state)
 {
 	struct eb_map m = EB_MAP_INIT, m2 = EB_MAP_INIT;
-	struct bpf_insn prog[2] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	struct eb_prog_load_opts po = {
-		.type = BPF_PROG_TYPE_SOCKET_FILTER, .license = "GPL",
-		.insns = prog, .insn_cnt = 2,
-	};
 	int fd, pfd;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	make_map(&m, BPF_MAP_TYPE_HASH, 4, 24, 33, BPF_F_NO_PREALLOC,
 		 "eb_handle_name_that_is_long");
 	assert_true(m.fd >= 0);
@@ -151,7 +107,7 @@ static void test_handle(void **state)
 	assert_int_equal(m2.fd, -1);
 
 	/* a program fd is not a map: refused, and stays the caller's */
-	pfd = eb_sys_prog_load(&po);
+	pfd = tu_prog_load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 0, NULL);
 	assert_true(pfd >= 0);
 	assert_int_equal(eb_map_from_fd(&m2, pfd), -EINVAL);
 	assert_true(fcntl(pfd, F_GETFD) >= 0);
@@ -167,10 +123,10 @@ static void test_elem_ops(void **state)
 	struct eb_map m = EB_MAP_INIT, a = EB_MAP_INIT;
 	uint32_t k, next;
 	uint64_t v, out;
-	char cmd[128], *json;
+	char *json;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	make_map(&m, BPF_MAP_TYPE_HASH, 4, 8, 3, 0, "eb_elem");
 	k = 1;
 	assert_int_equal(eb_map_lookup(&m, &k, &out), -ENOENT);
@@ -184,14 +140,12 @@ static void test_elem_ops(void **state)
 	assert_int_equal(eb_sys_map_lookup_elem(m.fd, &k, &out, 0), 0);
 	assert_int_equal(out, 0x0100000000000007ULL);
 	if (have_bpftool) {
-		snprintf(cmd, sizeof(cmd),
-			 "bpftool map lookup id %u key 1 0 0 0 -j 2>/dev/null", m.id);
-		json = run_cmd(cmd);
-		assert_non_null(strstr(json, "\"value\":[\"0x07\",\"0x00\",\"0x00\","
-					     "\"0x00\",\"0x00\",\"0x00\",\"0x00\",\"0x01\"]"));
+		json = tu_bpftool_json("map lookup id %u key 1 0 0 0", m.id);
+		tu_assert_json_has(json, "value", "[\"0x07\",\"0x00\",\"0x00\","
+				   "\"0x00\",\"0x00\",\"0x00\",\"0x00\",\"0x01\"]");
 		free(json);
 	} else {
-		printf("SKIP part of %s: bpftool not installed\n", __func__);
+		TU_SKIP_PART("bpftool not installed");
 	}
 
 	v = 99;
@@ -245,7 +199,7 @@ static void test_percpu(void **state)
 	ssize_t size;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	make_map(&m, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 4, 2, 0, "eb_pcpu");
 	size = eb_map_value_size(&m);
 	assert_int_equal(size, 8 * ncpus);
@@ -306,7 +260,7 @@ static void test_queue_stack(void **state)
 	uint32_t v, i;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	make_map(&q, BPF_MAP_TYPE_QUEUE, 0, 4, 3, 0, "eb_queue");
 	assert_true(eb_map_is_queue_like(&q));
 	assert_int_equal(eb_map_pop(&q, &v), -ENOENT);
@@ -364,7 +318,7 @@ static void test_freeze(void **state)
 	uint32_t k = 1, v = 11, out = 0;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	make_map(&m, BPF_MAP_TYPE_HASH, 4, 4, 4, 0, "eb_frozen");
 	assert_int_equal(eb_map_update(&m, &k, &v, BPF_ANY), 0);
 	assert_int_equal(eb_map_freeze(&m), 0);
@@ -400,7 +354,7 @@ static void test_iter_plain(void **state)
 	int ret;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	fill_hash(&m, N, N);
 	assert_int_equal(eb_map_iter_init(&it, &m), 0);
 	while ((ret = eb_map_iter_next(&it, &k, &v)) == 1) {
@@ -450,7 +404,7 @@ static void test_iter_deletes_current(void **state)
 	int ret;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	fill_hash(&m, N, N);
 	assert_int_equal(eb_map_iter_init(&it, &m), 0);
 	while ((ret = eb_map_iter_next(&it, &k, NULL)) == 1) {
@@ -494,7 +448,7 @@ static void test_iter_gives_up(void **state)
 	int ret;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	assert_non_null(seen);
 	fill_hash(&m, N, N);
 	assert_int_equal(eb_map_iter_init(&it, &m), 0);
@@ -550,7 +504,7 @@ static void test_iter_threaded_deletes(void **state)
 	int ret;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	fill_hash(&m, N, N);
 	seen = calloc(N, 1);
 	assert_non_null(seen);
@@ -622,7 +576,7 @@ static void test_dump_10000(void **state)
 	struct eb_map m = EB_MAP_INIT;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	fill_hash(&m, N, N);
 	dump_check(&m, N, 128, 0, false);		/* batch */
 	dump_check(&m, N, 1, 0, false);			/* buckets > chunk: grows */
@@ -640,7 +594,7 @@ static void test_dump_array_and_percpu(void **state)
 	uint64_t v;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	make_map(&a, BPF_MAP_TYPE_ARRAY, 4, 8, 1000, 0, "eb_dump_a");
 	for (k = 0; k < 1000; k++) {
 		v = (uint64_t)k * 7;
@@ -685,7 +639,7 @@ static void test_dump_lpm(void **state)
 	int got;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	make_map(&m, BPF_MAP_TYPE_LPM_TRIE, sizeof(key), 4, 64,
 		 BPF_F_NO_PREALLOC, "eb_lpm");
 	for (i = 0; i < 20; i++) {
@@ -726,7 +680,7 @@ static void test_dump_fallback_auto(void **state)
 	int got;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	make_map(&m, BPF_MAP_TYPE_DEVMAP_HASH, 4, 4, 64, 0, "eb_devh");
 	for (k = 0; k < 30; k++)
 		assert_int_equal(eb_map_update(&m, &k, &lo, BPF_ANY), 0);

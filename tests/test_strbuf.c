@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "strbuf.h"
+#include "testutil.h"
 #include "util.h"
 
 static void test_strbuf_append(void **state)
@@ -64,25 +65,17 @@ static void test_cpu_list(void **state)
 	assert_true(eb_possible_cpus() >= 1);
 }
 
-static char last_msg[256];
-static enum eb_log_level last_level;
-
-static void capture(enum eb_log_level level, const char *msg)
-{
-	last_level = level;
-	strncpy(last_msg, msg, sizeof(last_msg) - 1);
-}
-
 static void test_log_callback(void **state)
 {
 	eb_print_fn old;
 
 	(void)state;
-	old = eb_set_print(capture);
+	old = tu_log_capture(TU_LOG_ALL);
 	eb_warn("elf", "section %s: bad index %d", ".maps", 7);
-	assert_string_equal(last_msg, "elf: section .maps: bad index 7");
-	assert_int_equal(last_level, EB_LOG_WARN);
-	assert_ptr_equal(eb_set_print(old), capture);
+	assert_string_equal(tu_log_last(), "elf: section .maps: bad index 7");
+	assert_int_equal(tu_log_last_level(), EB_LOG_WARN);
+	assert_ptr_equal(eb_set_print(old), tu_log_print);
+	tu_log_reset();
 }
 
 int main(void)

@@ -12,66 +12,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "syscall.h"
+#include "testutil.h"
 #include "util.h"
 
 /* --- helpers ------------------------------------------------------------ */
 
-static bool bpf_ok;
-static const char *skip_reason = "no CAP_BPF / bpf(2) not permitted";
-static char bpffs_dir[64];
-static bool bpffs_mounted;
+static char *bpffs_dir;		/* a private bpffs, NULL if none */
 
-#define REQUIRE_BPF() do {						\
-	if (!bpf_ok) {							\
-		printf("SKIP %s: %s\n", __func__, skip_reason);		\
-		skip();							\
-	}								\
-} while (0)
-
-#define REQUIRE_BPFFS() do {						\
-	REQUIRE_BPF();							\
-	if (!bpffs_mounted) {						\
-		printf("SKIP %s: cannot mount a private bpffs\n", __func__); \
-		skip();							\
-	}								\
-} while (0)
-
-static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src,
-			    int16_t off, int32_t imm)
-{
-	struct bpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src,
-			      .off = off, .imm = imm };
-	return i;
-}
-
-#define MOV64_IMM(d, v) insn(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, v)
-#define EXIT() insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-
+/* Every map here is named "eb_test". */
 static int create_map(uint32_t type, uint32_t ks, uint32_t vs, uint32_t max,
 		      uint32_t flags)
 {
-	struct eb_map_create_opts o = {
-		.type = type, .name = "eb_test", .key_size = ks,
-		.value_size = vs, .max_entries = max, .map_flags = flags,
-	};
-	return eb_sys_map_create(&o);
-}
-
-/* A program "r0 = ret; exit" of the given type. */
-static int load_const(uint32_t type, int32_t ret, const char *name)
-{
-	struct bpf_insn prog[] = { MOV64_IMM(BPF_REG_0, ret), EXIT() };
-	struct eb_prog_load_opts o = {
-		.type = type, .name = name, .license = "GPL",
-		.insns = prog, .insn_cnt = EB_ARRAY_SIZE(prog),
-	};
-	return eb_sys_prog_load(&o);
+	return tu_map_create(type, ks, vs, max, flags, "eb_test");
 }
 
 static void assert_cloexec(int fd)
@@ -108,35 +65,16 @@ static uint32_t prog_id(int fd)
 
 static int group_setup(void **state)
 {
-	int fd;
-
 	(void)state;
-	fd = create_map(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
-	if (fd >= 0) {
-		bpf_ok = true;
-		close(fd);
-	} else if (fd != -EPERM) {
-		skip_reason = "bpf(2) map create failed";
-	}
-	strcpy(bpffs_dir, "/tmp/eb-test-sys-XXXXXX");
-	if (bpf_ok && mkdtemp(bpffs_dir)) {
-		if (!mount("bpf", bpffs_dir, "bpf", 0, "mode=0700"))
-			bpffs_mounted = true;
-		else
-			rmdir(bpffs_dir);
-	}
+	if (!tu_bpf_probe())
+		tu_bpffs_mount_private("sys", &bpffs_dir);
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	if (bpffs_mounted) {
-		/* a private bpffs: unmounting drops every pin in it */
-		umount2(bpffs_dir, MNT_DETACH);
-		rmdir(bpffs_dir);
-		bpffs_mounted = false;
-	}
+	tu_bpffs_umount(&bpffs_dir);
 	return 0;
 }
 
@@ -174,7 +112,7 @@ static void test_map_elem_errnos(void **state)
 	int fd;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	fd = create_map(BPF_MAP_TYPE_HASH, 4, 8, 2, 0);
 	assert_cloexec(fd);
 
@@ -217,7 +155,7 @@ static void test_map_elem_errnos(void **state)
 static void test_map_create_errnos(void **state)
 {
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	/* zero sizes / unknown type / unknown flag */
 	assert_int_equal(create_map(BPF_MAP_TYPE_HASH, 0, 8, 4, 0), -EINVAL);
 	assert_int_equal(create_map(BPF_MAP_TYPE_HASH, 4, 8, 0, 0), -EINVAL);
@@ -227,29 +165,16 @@ static void test_map_create_errnos(void **state)
 
 /* --- close-on-exec ------------------------------------------------------- */
 
-/* A minimal BTF blob: one 32-bit signed int named "int". */
-static const uint8_t tiny_btf[] = {
-	0x9f, 0xeb, 1, 0,		/* magic, version, flags */
-	24, 0, 0, 0,			/* hdr_len */
-	0, 0, 0, 0, 16, 0, 0, 0,	/* type_off, type_len */
-	16, 0, 0, 0, 5, 0, 0, 0,	/* str_off, str_len */
-	1, 0, 0, 0,			/* name_off "int" */
-	0, 0, 0, 1,			/* info: kind INT (1) << 24 */
-	4, 0, 0, 0,			/* size */
-	32, 0, 0, 1,			/* SIGNED << 24 | bits 32 */
-	0, 'i', 'n', 't', 0,
-};
-
 static void test_cloexec_everywhere(void **state)
 {
 	int map = -1, prog = -1, byid = -1, stats = -1, btf = -1, got = -1;
 	char path[128];
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	map = create_map(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	assert_cloexec(map);
-	prog = load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, "eb_cloexec");
+	prog = tu_prog_load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 0, "eb_cloexec");
 	assert_cloexec(prog);
 	byid = eb_sys_map_get_fd_by_id(obj_id(map));
 	assert_cloexec(byid);
@@ -258,9 +183,9 @@ static void test_cloexec_everywhere(void **state)
 	assert_cloexec(byid);
 	stats = eb_sys_enable_stats(BPF_STATS_RUN_TIME);
 	assert_cloexec(stats);
-	btf = eb_sys_btf_load(tiny_btf, sizeof(tiny_btf), NULL, 0, 0);
+	btf = eb_sys_btf_load(tu_tiny_btf, sizeof(tu_tiny_btf), NULL, 0, 0);
 	assert_cloexec(btf);
-	if (bpffs_mounted) {
+	if (bpffs_dir) {
 		snprintf(path, sizeof(path), "%s/cloexec", bpffs_dir);
 		assert_int_equal(eb_sys_obj_pin(map, path), 0);
 		got = eb_sys_obj_get(path, 0);
@@ -304,14 +229,14 @@ static void test_id_round_trips(void **state)
 	uint32_t len, mid, pid;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	map = create_map(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	assert_true(map >= 0);
-	prog = load_const(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, "eb_rawtp");
+	prog = tu_prog_load_const(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, "eb_rawtp");
 	assert_true(prog >= 0);
 	link = eb_sys_raw_tracepoint_open("sys_enter", prog);
 	assert_cloexec(link);
-	btf = eb_sys_btf_load(tiny_btf, sizeof(tiny_btf), NULL, 0, 0);
+	btf = eb_sys_btf_load(tu_tiny_btf, sizeof(tu_tiny_btf), NULL, 0, 0);
 	assert_true(btf >= 0);
 
 	mid = obj_id(map);
@@ -331,7 +256,7 @@ static void test_id_round_trips(void **state)
 	memset(&bi, 0, sizeof(bi));
 	len = sizeof(bi);
 	assert_int_equal(eb_sys_obj_get_info_by_fd(btf, &bi, &len), 0);
-	assert_int_equal(bi.btf_size, sizeof(tiny_btf));
+	assert_int_equal(bi.btf_size, sizeof(tu_tiny_btf));
 	assert_int_equal(bi.kernel_btf, 0);
 	assert_true(id_walk_finds(eb_sys_btf_get_next_id, bi.id));
 
@@ -379,7 +304,7 @@ static void test_pin_get(void **state)
 	int map, got, ro;
 
 	(void)state;
-	REQUIRE_BPFFS();
+	TU_REQUIRE_BPFFS(bpffs_dir);
 	snprintf(path, sizeof(path), "%s/pinned_map", bpffs_dir);
 	snprintf(missing, sizeof(missing), "%s/nothing", bpffs_dir);
 	map = create_map(BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
@@ -423,7 +348,7 @@ static void test_batch_ops(void **state)
 	uint32_t i;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	fd = create_map(BPF_MAP_TYPE_HASH, 4, 4, N, 0);
 	assert_true(fd >= 0);
 	for (i = 0; i < N; i++) {
@@ -489,7 +414,7 @@ static void test_freeze(void **state)
 	int fd;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	fd = create_map(BPF_MAP_TYPE_ARRAY, 4, 4, 2, 0);
 	assert_true(fd >= 0);
 	assert_int_equal(eb_sys_map_update_elem(fd, &k, &v, 0), 0);
@@ -504,45 +429,21 @@ static void test_freeze(void **state)
 
 /* --- prog query (cgroup v2) -------------------------------------------------------- */
 
-static const char *cgroup2_root(void)
-{
-	static const char *const cands[] = {
-		"/sys/fs/cgroup/unified", "/sys/fs/cgroup",
-	};
-	struct stat st;
-	char probe[128];
-	size_t i;
-
-	for (i = 0; i < EB_ARRAY_SIZE(cands); i++) {
-		snprintf(probe, sizeof(probe), "%s/cgroup.procs", cands[i]);
-		if (!stat(probe, &st)) {
-			snprintf(probe, sizeof(probe), "%s/cgroup.subtree_control",
-				 cands[i]);
-			if (!stat(probe, &st))
-				return cands[i];
-		}
-	}
-	return NULL;
-}
-
 static void test_prog_query(void **state)
 {
-	const char *root = cgroup2_root();
+	const char *root = tu_cgroup2_root();
 	uint32_t ids[4], cnt, flags, pid;
 	char dir[160];
 	int prog, cg;
 
 	(void)state;
-	REQUIRE_BPF();
-	if (!root) {
-		printf("SKIP %s: no cgroup v2 hierarchy\n", __func__);
-		skip();
-	}
+	TU_REQUIRE_BPF();
+	TU_SKIP_UNLESS(root, "no cgroup v2 hierarchy");
 	snprintf(dir, sizeof(dir), "%s/eb-test-query-%d", root, (int)getpid());
 	assert_int_equal(mkdir(dir, 0755), 0);
 	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	assert_true(cg >= 0);
-	prog = load_const(BPF_PROG_TYPE_CGROUP_SKB, 1, "eb_cgskb");
+	prog = tu_prog_load_const(BPF_PROG_TYPE_CGROUP_SKB, 0, 1, "eb_cgskb");
 	assert_true(prog >= 0);
 	pid = prog_id(prog);
 
@@ -587,8 +488,8 @@ static void test_run_and_stats(void **state)
 	int prog, stats;
 
 	(void)state;
-	REQUIRE_BPF();
-	prog = load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0x2a, "eb_stats");
+	TU_REQUIRE_BPF();
+	prog = tu_prog_load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 0x2a, "eb_stats");
 	assert_true(prog >= 0);
 	memset(pkt, 0xab, sizeof(pkt));
 
@@ -634,8 +535,8 @@ static void test_run_and_stats(void **state)
 
 static void test_prog_load_errnos(void **state)
 {
-	struct bpf_insn bad[] = { MOV64_IMM(BPF_REG_0, 0) };	/* no exit */
-	struct bpf_insn uninit[] = { EXIT() };			/* r0 unset */
+	struct bpf_insn bad[] = { eb_insn_mov64_imm(BPF_REG_0, 0) }; /* no exit */
+	struct bpf_insn uninit[] = { eb_insn_exit() };		     /* r0 unset */
 	struct eb_prog_load_opts o = {
 		.type = BPF_PROG_TYPE_SOCKET_FILTER, .license = "GPL",
 		.insns = bad, .insn_cnt = 1,
@@ -643,7 +544,7 @@ static void test_prog_load_errnos(void **state)
 	char log[4096], tiny[8];
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	assert_int_equal(eb_sys_prog_load(&o), -EINVAL);
 	o.insns = uninit;
 	o.log_buf = log;

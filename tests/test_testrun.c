@@ -18,81 +18,8 @@
 #include "map.h"
 #include "syscall.h"
 #include "testrun.h"
+#include "testutil.h"
 #include "util.h"
-
-static bool bpf_ok;
-
-#define REQUIRE_BPF() do {						\
-	if (!bpf_ok) {							\
-		printf("SKIP %s: no CAP_BPF / bpf(2) not permitted\n",	\
-		       __func__);					\
-		skip();							\
-	}								\
-} while (0)
-
-static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src,
-			    int16_t off, int32_t imm)
-{
-	struct bpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src,
-			      .off = off, .imm = imm };
-	return i;
-}
-
-#define MOV64_IMM(d, v) insn(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, v)
-#define EXIT() insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-
-static int load(uint32_t type, const struct bpf_insn *insns, uint32_t cnt,
-		const char *name)
-{
-	struct eb_prog_load_opts o = {
-		.type = type, .name = name, .license = "GPL",
-		.insns = insns, .insn_cnt = cnt,
-	};
-	return eb_sys_prog_load(&o);
-}
-
-static int load_const(uint32_t type, int32_t ret, const char *name)
-{
-	struct bpf_insn p[] = { MOV64_IMM(BPF_REG_0, ret), EXIT() };
-
-	return load(type, p, 2, name);
-}
-
-/* XDP: return the u32 at key 0 of map_fd (0 if missing). */
-static int load_xdp_map_reader(int map_fd)
-{
-	struct bpf_insn p[] = {
-		MOV64_IMM(BPF_REG_1, 0),
-		insn(BPF_STX | BPF_MEM | BPF_W, BPF_REG_10, BPF_REG_1, -4, 0),
-		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
-		insn(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
-		insn(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd),
-		insn(0, 0, 0, 0, 0),
-		insn(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		insn(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 1, 0),
-		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0, BPF_REG_0, 0, 0),
-		EXIT(),
-	};
-
-	return load(BPF_PROG_TYPE_XDP, p, EB_ARRAY_SIZE(p), "eb_xdp_reader");
-}
-
-static int group_setup(void **state)
-{
-	struct eb_map_create_opts o = {
-		.type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4,
-		.max_entries = 1,
-	};
-	int fd;
-
-	(void)state;
-	fd = eb_sys_map_create(&o);
-	if (fd >= 0) {
-		bpf_ok = true;
-		close(fd);
-	}
-	return 0;
-}
 
 static void fill_packet(uint8_t *pkt, size_t n)
 {
@@ -117,9 +44,9 @@ static void test_xdp_map_value(void **state)
 	int prog;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	assert_int_equal(eb_map_create(&m, &mo), 0);
-	prog = load_xdp_map_reader(m.fd);
+	prog = tu_prog_load_xdp_map_reader(m.fd, "eb_xdp_reader");
 	assert_true(prog >= 0);
 	fill_packet(pkt, sizeof(pkt));
 
@@ -158,8 +85,8 @@ static void test_output_grows(void **state)
 	int prog;
 
 	(void)state;
-	REQUIRE_BPF();
-	prog = load_const(BPF_PROG_TYPE_XDP, 2, "eb_tr_grow");
+	TU_REQUIRE_BPF();
+	prog = tu_prog_load_const(BPF_PROG_TYPE_XDP, 0, 2, "eb_tr_grow");
 	assert_true(prog >= 0);
 	fill_packet(pkt, sizeof(pkt));
 	memset(&in, 0, sizeof(in));
@@ -182,11 +109,11 @@ static void test_ctx_in_out(void **state)
 {
 	const int16_t mark = offsetof(struct __sk_buff, mark);
 	struct bpf_insn p[] = {
-		insn(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1, mark, 0),
-		MOV64_IMM(BPF_REG_3, 77),
-		insn(BPF_STX | BPF_MEM | BPF_W, BPF_REG_1, BPF_REG_3, mark, 0),
-		insn(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, BPF_REG_2, 0, 0),
-		EXIT(),
+		eb_insn_ldx_mem(BPF_W, BPF_REG_2, BPF_REG_1, mark),
+		eb_insn_mov64_imm(BPF_REG_3, 77),
+		eb_insn_stx_mem(BPF_W, BPF_REG_1, BPF_REG_3, mark),
+		eb_insn_mov64_reg(BPF_REG_0, BPF_REG_2),
+		eb_insn_exit(),
 	};
 	struct eb_test_run_result res;
 	struct eb_test_run_in in;
@@ -195,8 +122,8 @@ static void test_ctx_in_out(void **state)
 	int prog;
 
 	(void)state;
-	REQUIRE_BPF();
-	prog = load(BPF_PROG_TYPE_SCHED_CLS, p, EB_ARRAY_SIZE(p), "eb_tr_mark");
+	TU_REQUIRE_BPF();
+	prog = tu_prog_load(BPF_PROG_TYPE_SCHED_CLS, 0, p, EB_ARRAY_SIZE(p), "eb_tr_mark");
 	assert_true(prog >= 0);
 	fill_packet(pkt, sizeof(pkt));
 	memset(&ctx, 0, sizeof(ctx));
@@ -250,8 +177,8 @@ static void test_repeat_and_duration(void **state)
 	int prog, stats;
 
 	(void)state;
-	REQUIRE_BPF();
-	prog = load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0x7f, "eb_tr_repeat");
+	TU_REQUIRE_BPF();
+	prog = tu_prog_load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 0x7f, "eb_tr_repeat");
 	assert_true(prog >= 0);
 	stats = eb_sys_enable_stats(BPF_STATS_RUN_TIME);
 	assert_true(stats >= 0);
@@ -298,9 +225,9 @@ static void test_refusals(void **state)
 	int prog;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	/* raw tracepoint programs take a context but no data */
-	prog = load_const(BPF_PROG_TYPE_RAW_TRACEPOINT, 4, "eb_tr_rawtp");
+	prog = tu_prog_load_const(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 4, "eb_tr_rawtp");
 	assert_true(prog >= 0);
 	memset(&in, 0, sizeof(in));
 	in.data = pkt;
@@ -316,7 +243,7 @@ static void test_refusals(void **state)
 	close(prog);
 
 	/* a packet shorter than an Ethernet header */
-	prog = load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, "eb_tr_short");
+	prog = tu_prog_load_const(BPF_PROG_TYPE_SOCKET_FILTER, 0, 0, "eb_tr_short");
 	assert_true(prog >= 0);
 	memset(&in, 0, sizeof(in));
 	in.data = pkt;
@@ -331,10 +258,10 @@ static void test_refusals(void **state)
 static void test_syscall_ctx_writeback(void **state)
 {
 	struct bpf_insn p[] = {
-		MOV64_IMM(BPF_REG_2, 0x55),
-		insn(BPF_STX | BPF_MEM | BPF_W, BPF_REG_1, BPF_REG_2, 4, 0),
-		MOV64_IMM(BPF_REG_0, 6),
-		EXIT(),
+		eb_insn_mov64_imm(BPF_REG_2, 0x55),
+		eb_insn_stx_mem(BPF_W, BPF_REG_1, BPF_REG_2, 4),
+		eb_insn_mov64_imm(BPF_REG_0, 6),
+		eb_insn_exit(),
 	};
 	struct eb_prog_load_opts o = {
 		.type = BPF_PROG_TYPE_SYSCALL, .name = "eb_tr_syscall",
@@ -347,13 +274,9 @@ static void test_syscall_ctx_writeback(void **state)
 	int prog;
 
 	(void)state;
-	REQUIRE_BPF();
+	TU_REQUIRE_BPF();
 	prog = eb_sys_prog_load(&o);
-	if (prog < 0) {
-		printf("SKIP %s: syscall program refused: %s\n", __func__,
-		       eb_strerror(prog));
-		skip();
-	}
+	TU_SKIP_UNLESS(prog >= 0, "syscall program refused: %s", eb_strerror(prog));
 	memset(&in, 0, sizeof(in));
 	in.ctx = ctx;
 	in.ctx_size = sizeof(ctx);
@@ -381,5 +304,5 @@ int main(void)
 		cmocka_unit_test(test_syscall_ctx_writeback),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
