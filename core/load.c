@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "btf.h"
+#include "core_relo.h"
 #include "log.h"
 #include "obj_priv.h"
 #include "syscall.h"
@@ -170,13 +171,16 @@ static int create_map(struct eb_object *obj, struct eb_obj_map *m, int inner_fd)
 	o.numa_node = m->numa_node;
 	o.inner_map_fd = inner_fd > 0 ? inner_fd : 0;
 	o.map_extra = m->map_extra;
+	o.btf_vmlinux_value_type_id = m->btf_vmlinux_value_type_id;
 	if (obj->btf_fd >= 0 && m->btf_value_type_id && map_takes_btf(m->type)) {
 		o.btf_fd = obj->btf_fd;
 		o.btf_key_type_id = m->btf_key_type_id;
 		o.btf_value_type_id = m->btf_value_type_id;
 	}
+	if (m->type == BPF_MAP_TYPE_STRUCT_OPS && obj->btf_fd >= 0)
+		o.btf_fd = obj->btf_fd;	/* the kernel wants one, without type ids */
 	fd = eb_sys_map_create(&o);
-	if (fd < 0 && o.btf_fd) {
+	if (fd < 0 && o.btf_fd && m->type != BPF_MAP_TYPE_STRUCT_OPS) {
 		int err = fd;
 
 		o.btf_fd = 0;
@@ -276,10 +280,93 @@ static int create_maps(struct eb_object *obj, const struct eb_load_opts *opts)
 
 /* --- programs ------------------------------------------------------------------ */
 
-static int resolve_attach_btf(struct eb_object *obj, struct eb_prog *p, struct eb_btf **vmlinux)
+int obj_kernel_btf(struct eb_object *obj, const char *what, struct eb_btf **out)
+{
+	int err;
+
+	if (!obj->kbtf && obj->lopts && obj->lopts->kernel_btf) {
+		obj->kbtf = obj->lopts->kernel_btf;
+		obj->kbtf_owned = false;
+	}
+	if (!obj->kbtf) {
+		err = eb_btf_load_vmlinux(&obj->kbtf);
+		if (err) {
+			obj->kbtf = NULL;
+			obj_warn(obj, "load", "%s needs the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
+				 what, eb_strerror(err));
+			return err;
+		}
+		obj->kbtf_owned = true;
+	}
+	*out = obj->kbtf;
+	return 0;
+}
+
+static void drop_kernel_btf(struct eb_object *obj)
+{
+	eb_core_cache_free(obj->core_cache);
+	obj->core_cache = NULL;
+	if (obj->kbtf_owned)
+		eb_btf_free(obj->kbtf);
+	obj->kbtf = NULL;
+	obj->kbtf_owned = false;
+}
+
+/* The candidate cache for every CO-RE record of the object. */
+static int prepare_core(struct eb_object *obj)
+{
+	struct eb_strbuf what = EB_STRBUF_INIT;
+	struct eb_btf *kbtf;
+	uint32_t *ids = NULL, r;
+	size_t n = 0, cap = 0;
+	const char *first = NULL;
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < obj->func_cnt; i++) {
+		const struct eb_prog *fn = &obj->funcs[i];
+
+		for (r = 0; r < fn->reloc_cnt; r++) {
+			if (fn->relocs[r].kind != EB_RELO_CORE)
+				continue;
+			if (n == cap) {
+				uint32_t *v;
+
+				cap = cap ? cap * 2 : 32;
+				v = eb_reallocarray(ids, cap, sizeof(*v));
+				if (!v) {
+					free(ids);
+					return -ENOMEM;
+				}
+				ids = v;
+			}
+			ids[n++] = fn->relocs[r].core_type_id;
+			if (!first && fn->relocs[r].core_kind != BPF_CORE_TYPE_ID_LOCAL)
+				first = fn->name;
+		}
+	}
+	if (!n)
+		return 0;
+	if (first) {
+		eb_strbuf_addf(&what, "CO-RE in function '%s'", first);
+		err = eb_strbuf_error(&what);
+		if (!err)
+			err = obj_kernel_btf(obj, what.buf, &kbtf);
+		eb_strbuf_release(&what);
+	} else {
+		kbtf = obj->btf;	/* only local type ids: any target will do */
+	}
+	if (!err)
+		err = eb_core_cache_new(obj->btf, kbtf, ids, n, &obj->core_cache);
+	free(ids);
+	return err;
+}
+
+static int resolve_attach_btf(struct eb_object *obj, struct eb_prog *p)
 {
 	struct eb_strbuf name = EB_STRBUF_INIT;
 	int kind = BTF_KIND_FUNC, id, err;
+	struct eb_btf *vmlinux;
 
 	if (p->type != BPF_PROG_TYPE_TRACING && p->type != BPF_PROG_TYPE_LSM)
 		return 0;
@@ -288,14 +375,13 @@ static int resolve_attach_btf(struct eb_object *obj, struct eb_prog *p, struct e
 			 p->name, p->sec_name);
 		return -EINVAL;
 	}
-	if (!*vmlinux) {
-		err = eb_btf_load_vmlinux(vmlinux);
-		if (err) {
-			obj_warn(obj, "load", "program '%s': needs the kernel's BTF: %s",
-				 p->name, eb_strerror(err));
-			return err;
-		}
-	}
+	eb_strbuf_addf(&name, "program '%s'", p->name);
+	err = eb_strbuf_error(&name);
+	if (!err)
+		err = obj_kernel_btf(obj, name.buf, &vmlinux);
+	eb_strbuf_release(&name);
+	if (err)
+		return err;
 	switch (p->expected_attach_type) {
 	case BPF_TRACE_RAW_TP:
 		eb_strbuf_adds(&name, "btf_trace_");
@@ -316,7 +402,7 @@ static int resolve_attach_btf(struct eb_object *obj, struct eb_prog *p, struct e
 		eb_strbuf_release(&name);
 		return -ENOMEM;
 	}
-	id = eb_btf_find_by_name_kind(*vmlinux, name.buf, kind);
+	id = eb_btf_find_by_name_kind(vmlinux, name.buf, kind);
 	if (id < 0) {
 		obj_warn(obj, "load", "program '%s': no '%s' in the kernel's BTF (section '%s')",
 			 p->name, name.buf, p->sec_name);
@@ -332,8 +418,11 @@ static bool wants_load(const struct eb_prog *p, const struct eb_load_opts *opts)
 {
 	if (!p->sec_known || !p->autoload)
 		return false;
-	if (p->type == BPF_PROG_TYPE_STRUCT_OPS)
-		return false;	/* needs a struct_ops map: later issue */
+	if (p->type == BPF_PROG_TYPE_STRUCT_OPS && p->st_ops_map < 0) {
+		eb_info("load", "program '%s': no struct_ops variable uses it, not loaded",
+			p->name);
+		return false;
+	}
 	return !(opts->prog_skip && opts->prog_skip(p, opts->prog_skip_ctx));
 }
 
@@ -379,14 +468,14 @@ static int prog_load_logged(struct eb_prog *p, struct eb_prog_load_opts *lo,
 }
 
 static int load_prog(struct eb_object *obj, struct eb_prog *p,
-		     const struct eb_load_opts *opts, struct eb_btf **vmlinux)
+		     const struct eb_load_opts *opts)
 {
 	struct eb_prog_load_opts lo;
 	struct obj_ext_info ext;
 	struct eb_strbuf why = EB_STRBUF_INIT;
 	int fd, err;
 
-	err = resolve_attach_btf(obj, p, vmlinux);
+	err = resolve_attach_btf(obj, p);
 	if (err)
 		return err;
 	err = obj_relocate_prog(obj, p, &ext);
@@ -430,10 +519,60 @@ static int load_prog(struct eb_object *obj, struct eb_prog *p,
 	return 0;
 }
 
+/* --- initial slots of prog arrays and maps of maps ------------------------------ */
+
+static int fill_slots(struct eb_object *obj, bool progs)
+{
+	unsigned int i;
+	uint32_t j;
+	int err;
+
+	for (i = 0; i < obj->map_cnt; i++) {
+		struct eb_obj_map *m = &obj->maps[i];
+		bool is_prog_array = m->type == BPF_MAP_TYPE_PROG_ARRAY;
+
+		if (!m->init_slot_cnt || m->reused || is_prog_array != progs ||
+		    m->origin == EB_MAP_STRUCT_OPS)
+			continue;
+		for (j = 0; j < m->init_slot_cnt; j++) {
+			const struct eb_map_slot *s = &m->init_slots[j];
+			const char *what = progs ? "program" : "map";
+			int fd = -1;
+
+			if (progs) {
+				const struct eb_prog *p = eb_object_find_prog(obj, s->sym_name);
+
+				if (p && p->fd < 0 && !p->autoload) {
+					eb_info("load", "map '%s': slot %u: program '%s' is not loaded, the slot stays empty",
+						m->name, s->index, s->sym_name);
+					continue;
+				}
+				fd = p ? p->fd : -1;
+			} else {
+				const struct eb_obj_map *im = eb_object_find_map(obj, s->sym_name);
+
+				fd = im ? im->fd : -1;
+			}
+			if (fd < 0) {
+				obj_warn(obj, "load", "map '%s': slot %u names %s '%s', which the object does not %s",
+					 m->name, s->index, what, s->sym_name,
+					 progs ? "load" : "create");
+				return -EINVAL;
+			}
+			err = eb_sys_map_update_elem(m->fd, &s->index, &fd, BPF_ANY);
+			if (err) {
+				obj_warn(obj, "load", "map '%s': cannot set slot %u to %s '%s': %s",
+					 m->name, s->index, what, s->sym_name, eb_strerror(err));
+				return err;
+			}
+		}
+	}
+	return 0;
+}
+
 int eb_object_load(struct eb_object *obj, const struct eb_load_opts *opts)
 {
 	static const struct eb_load_opts defaults;
-	struct eb_btf *vmlinux = NULL;
 	unsigned int i;
 	int err = 0;
 
@@ -448,15 +587,29 @@ int eb_object_load(struct eb_object *obj, const struct eb_load_opts *opts)
 		eb_zfree(&obj->funcs[i].log);
 		obj->funcs[i].log_len = 0;
 	}
+	obj->lopts = opts;
 	load_btf(obj);
-	err = create_maps(obj, opts);
+	err = prepare_core(obj);
+	if (!err)
+		err = obj_resolve_externs(obj);
+	if (!err)
+		err = obj_prepare_struct_ops(obj);
+	if (!err)
+		err = create_maps(obj, opts);
+	if (!err)
+		err = fill_slots(obj, false);
 	for (i = 0; !err && i < obj->prog_cnt; i++) {
 		struct eb_prog *p = &obj->funcs[obj->progs[i]];
 
 		if (wants_load(p, opts))
-			err = load_prog(obj, p, opts, &vmlinux);
+			err = load_prog(obj, p, opts);
 	}
-	eb_btf_free(vmlinux);
+	if (!err)
+		err = fill_slots(obj, true);
+	if (!err)
+		err = obj_fill_struct_ops(obj);
+	drop_kernel_btf(obj);
+	obj->lopts = NULL;
 	if (err) {
 		obj_unload(obj);
 		return err;

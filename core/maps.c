@@ -24,6 +24,8 @@ const char *eb_map_origin_str(enum eb_map_origin origin)
 		return "data";
 	case EB_MAP_INNER:
 		return "inner";
+	case EB_MAP_STRUCT_OPS:
+		return "struct_ops";
 	}
 	return "?";
 }
@@ -41,6 +43,9 @@ void obj_free_map(struct eb_obj_map *map)
 		free((void *)map->name);
 	free((void *)map->kname);
 	free((void *)map->init_slots);
+	eb_zfree(&map->priv_buf);
+	if (map->origin == EB_MAP_STRUCT_OPS)
+		eb_zfree((void **)&map->init_data);
 	map->kname = NULL;
 	map->init_slots = NULL;
 }
@@ -159,7 +164,7 @@ static int parse_values(struct eb_object *obj, struct eb_obj_map *m, uint32_t ty
 				 m->name);
 			return -EINVAL;
 		}
-		return 0;
+		return set_size(obj, m->name, "value_size", &m->value_size, 4);
 	}
 	if (!is_map_in_map(m->type) || inner || eb_btf_kind(t) != BTF_KIND_STRUCT) {
 		obj_warn(obj, "elf", "section '.maps': map '%s': 'values' needs a map-in-map or prog array%s",
@@ -380,7 +385,7 @@ static int collect_legacy_maps(struct eb_object *obj)
 		return -ENOMEM;
 	obj->maps = maps;
 	for (i = 0; i < obj->sym_cnt; i++) {
-		const struct obj_sym *s = &obj->syms[i];
+		const struct eb_elf_sym *s = &obj->syms[i];
 		struct eb_obj_map *m = &obj->maps[obj->map_cnt];
 		uint32_t def[5];
 
@@ -548,7 +553,7 @@ int obj_collect_map_slots(struct eb_object *obj, unsigned int relsec)
 	}
 	for (i = 0; i < n; i++) {
 		Elf64_Rel r;
-		const struct obj_sym *sym;
+		const struct eb_elf_sym *sym;
 		struct eb_obj_map *m = NULL;
 		unsigned int j;
 		uint64_t rel;

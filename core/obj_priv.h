@@ -16,16 +16,6 @@
 
 #define EB_INSN_SZ	8u
 
-/* One ELF symbol, copied out of .symtab. */
-struct obj_sym {
-	const char *name;	/* "" when the symbol has no name */
-	uint64_t value;
-	uint64_t size;
-	uint16_t shndx;
-	uint8_t type;		/* STT_* */
-	uint8_t bind;		/* STB_* */
-};
-
 /* Per-section bytes (NULL for NOBITS / empty) next to the public record. */
 struct obj_sec_data {
 	const void *buf;
@@ -46,7 +36,7 @@ struct eb_object {
 	int maps_idx;		/* .maps, or -1 */
 	int legacy_maps_idx;	/* maps, or -1 */
 
-	struct obj_sym *syms;
+	struct eb_elf_sym *syms;
 	unsigned int sym_cnt;
 
 	char *license;
@@ -62,6 +52,16 @@ struct eb_object {
 
 	struct eb_obj_map *maps;
 	unsigned int map_cnt;
+
+	struct eb_obj_extern *externs;
+	unsigned int extern_cnt;
+	int kconfig_map;	/* index of the .kconfig map, -1: none */
+
+	/* during eb_object_load() only */
+	const struct eb_load_opts *lopts;
+	struct eb_btf *kbtf;	/* the kernel's BTF (NULL until needed) */
+	bool kbtf_owned;
+	struct eb_core_cache *core_cache;
 
 	bool loaded;
 	struct eb_strbuf errmsg;
@@ -106,5 +106,28 @@ int obj_collect_map_slots(struct eb_object *obj, unsigned int relsec);
 
 /* object.c: BTF fixups (DATASEC sizes, VAR offsets, sorted secinfos). */
 int obj_fixup_btf(struct eb_object *obj);
+
+/* load.c: the kernel's BTF for this load (the option's, or vmlinux parsed
+ * once); `what` names the user in the failure message. */
+int obj_kernel_btf(struct eb_object *obj, const char *what, struct eb_btf **out);
+
+/* extern.c: externs at open (after the maps: adds the .kconfig map and
+ * sanitizes their BTF), values at load (before the maps are created). */
+int obj_collect_externs(struct eb_object *obj);
+int obj_find_extern(const struct eb_object *obj, const char *name);
+int obj_resolve_externs(struct eb_object *obj);
+void obj_free_externs(struct eb_object *obj);
+
+/* struct_ops.c: .struct_ops / .struct_ops.link maps at open (after the
+ * externs); at load their kernel types (before the maps are created) and
+ * their values (after the programs are loaded). */
+int obj_collect_struct_ops(struct eb_object *obj);
+int obj_prepare_struct_ops(struct eb_object *obj);
+int obj_fill_struct_ops(struct eb_object *obj);
+/* relo.c: the function starting at instruction insn of section shndx; -1 */
+int obj_func_at(const struct eb_object *obj, unsigned int shndx, uint64_t insn);
+
+/* relo.c: CO-RE records of every function, at open */
+int obj_collect_core_relos(struct eb_object *obj, void *vecs);
 
 #endif

@@ -342,7 +342,7 @@ static int read_symbols(struct eb_object *obj)
 	obj->sym_cnt = n;
 	for (i = 0; i < n; i++) {
 		Elf64_Sym raw;
-		struct obj_sym *s = &obj->syms[i];
+		struct eb_elf_sym *s = &obj->syms[i];
 		const struct eb_section *sec;
 
 		memcpy(&raw, (const char *)obj->sdata[obj->symtab_idx].buf + i * sizeof(raw),
@@ -448,13 +448,13 @@ static int read_btf(struct eb_object *obj)
 
 /* --- BTF fixups ----------------------------------------------------------- */
 
-static const struct obj_sym *find_var_sym(const struct eb_object *obj, unsigned int shndx,
+static const struct eb_elf_sym *find_var_sym(const struct eb_object *obj, unsigned int shndx,
 					  const char *name)
 {
 	unsigned int i;
 
 	for (i = 0; i < obj->sym_cnt; i++) {
-		const struct obj_sym *s = &obj->syms[i];
+		const struct eb_elf_sym *s = &obj->syms[i];
 
 		if (s->shndx == shndx && (s->type == STT_OBJECT || s->type == STT_NOTYPE) &&
 		    !strcmp(s->name, name))
@@ -504,7 +504,7 @@ static int fixup_datasec(struct eb_object *obj, uint32_t id, const struct btf_ty
 		const struct btf_var_secinfo *si = &eb_btf_secinfos(eb_btf_type_by_id(obj->btf, id))[i];
 		const struct btf_type *vt = eb_btf_type_by_id(obj->btf, si->type);
 		const char *vname = eb_btf_name(obj->btf, si->type);
-		const struct obj_sym *sym;
+		const struct eb_elf_sym *sym;
 
 		if (!vt || eb_btf_kind(vt) != BTF_KIND_VAR || !vname) {
 			obj_warn(obj, "btf", "DATASEC '%s': entry %u is not a variable", name, i);
@@ -565,13 +565,13 @@ int obj_fixup_btf(struct eb_object *obj)
 
 static int cmp_func_sym(const void *a, const void *b)
 {
-	const struct obj_sym *x = *(const struct obj_sym *const *)a;
-	const struct obj_sym *y = *(const struct obj_sym *const *)b;
+	const struct eb_elf_sym *x = *(const struct eb_elf_sym *const *)a;
+	const struct eb_elf_sym *y = *(const struct eb_elf_sym *const *)b;
 
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-static bool is_func_sym(const struct obj_sym *s, unsigned int shndx)
+static bool is_func_sym(const struct eb_elf_sym *s, unsigned int shndx)
 {
 	if (s->shndx != shndx)
 		return false;
@@ -580,7 +580,7 @@ static bool is_func_sym(const struct obj_sym *s, unsigned int shndx)
 }
 
 static int add_func(struct eb_object *obj, const struct eb_section *sec,
-		    const struct obj_sym *sym, uint64_t size)
+		    const struct eb_elf_sym *sym, uint64_t size)
 {
 	struct eb_prog *p = &obj->funcs[obj->func_cnt];
 	const struct eb_sec_def *def;
@@ -604,6 +604,7 @@ static int add_func(struct eb_object *obj, const struct eb_section *sec,
 	p->insns = insns;
 	p->insn_cnt = (uint32_t)(size / EB_INSN_SZ);
 	p->fd = -1;
+	p->st_ops_map = -1;
 	p->autoload = true;
 	p->attach_target = "";
 	p->is_subprog = !strcmp(sec->name, ".text") || sym->bind == STB_LOCAL;
@@ -625,7 +626,7 @@ static int add_func(struct eb_object *obj, const struct eb_section *sec,
 
 static int collect_funcs(struct eb_object *obj)
 {
-	const struct obj_sym **list = NULL;
+	const struct eb_elf_sym **list = NULL;
 	unsigned int i, j, n, total = 0;
 	int err = 0;
 
@@ -659,7 +660,7 @@ static int collect_funcs(struct eb_object *obj)
 		}
 		qsort(list, n, sizeof(*list), cmp_func_sym);
 		for (j = 0; j < n; j++) {
-			const struct obj_sym *s = list[j];
+			const struct eb_elf_sym *s = list[j];
 			uint64_t end = j + 1 < n ? list[j + 1]->value : sec->size;
 			uint64_t size = s->size ? s->size : end - s->value;
 
@@ -735,6 +736,10 @@ static int parse(struct eb_object *obj)
 	if (!err)
 		err = obj_collect_maps(obj);
 	if (!err)
+		err = obj_collect_externs(obj);
+	if (!err)
+		err = obj_collect_struct_ops(obj);
+	if (!err)
 		err = obj_collect_relos(obj);
 	return err;
 }
@@ -755,6 +760,7 @@ int eb_object_open_mem(const void *buf, size_t size, const char *name,
 	obj->btf_fd = -1;
 	obj->maps_idx = -1;
 	obj->legacy_maps_idx = -1;
+	obj->kconfig_map = -1;
 	obj->name = strdup(name ? name : "object");
 	obj->obj_name = make_obj_name(opts && opts->obj_name ? opts->obj_name :
 				      name ? name : "object");
@@ -817,6 +823,7 @@ void eb_object_close(struct eb_object *obj)
 	for (i = 0; i < obj->map_cnt; i++)
 		obj_free_map(&obj->maps[i]);
 	free(obj->maps);
+	obj_free_externs(obj);
 	free(obj->funcs);
 	free(obj->progs);
 	free(obj->syms);
@@ -944,4 +951,59 @@ unsigned int eb_object_sec_cnt(const struct eb_object *obj)
 const struct eb_section *eb_object_sec(const struct eb_object *obj, unsigned int idx)
 {
 	return idx < obj->sec_cnt ? &obj->secs[idx] : NULL;
+}
+
+unsigned int eb_object_sym_cnt(const struct eb_object *obj)
+{
+	return obj->sym_cnt;
+}
+
+const struct eb_elf_sym *eb_object_sym(const struct eb_object *obj, unsigned int idx)
+{
+	return idx < obj->sym_cnt ? &obj->syms[idx] : NULL;
+}
+
+const void *eb_object_sec_data(const struct eb_object *obj, unsigned int idx, size_t *size)
+{
+	if (idx >= obj->sec_cnt || !obj->sdata[idx].buf) {
+		*size = 0;
+		return NULL;
+	}
+	*size = obj->sdata[idx].size;
+	return obj->sdata[idx].buf;
+}
+
+int eb_object_set_global(struct eb_object *obj, const char *name, const void *val,
+			 size_t size)
+{
+	struct eb_obj_map *m;
+	unsigned int i;
+
+	if (obj->loaded)
+		return -EBUSY;
+	for (i = 0; i < obj->sym_cnt; i++) {
+		const struct eb_elf_sym *s = &obj->syms[i];
+		const struct eb_section *sec;
+
+		if (s->type != STT_OBJECT || s->shndx >= obj->sec_cnt || strcmp(s->name, name))
+			continue;
+		sec = &obj->secs[s->shndx];
+		if (sec->kind != EB_SEC_DATA || sec->map_idx < 0)
+			continue;
+		if (s->size != size || s->value + size > sec->size)
+			return -EINVAL;
+		m = &obj->maps[sec->map_idx];
+		if (!m->priv_buf) {
+			/* a private copy: the image may be shared by .bss-less views */
+			m->priv_buf = calloc(1, m->value_size);
+			if (!m->priv_buf)
+				return -ENOMEM;
+			if (m->init_data)
+				memcpy(m->priv_buf, m->init_data, m->value_size);
+			m->init_data = m->priv_buf;
+		}
+		memcpy((char *)m->priv_buf + s->value, val, size);
+		return 0;
+	}
+	return -ENOENT;
 }

@@ -13,11 +13,18 @@
  *	here, so eb_object_btf() already shows the fixed-up types.
  *
  *   eb_object_load()
- *	loads BTF, creates the maps (or reuses fds the caller supplies),
- *	writes global data and freezes .rodata, relocates every program
- *	(map fds, map values, BPF-to-BPF calls, function pointers; each
- *	program gets its reachable subprograms appended once) and loads the
- *	programs.  All or nothing: on failure every fd it created is closed
+ *	loads BTF; when something needs the kernel's BTF (CO-RE, kfuncs,
+ *	typed ksyms, tp_btf / fentry / iter / lsm targets, struct_ops)
+ *	parses it once for the whole call (or uses eb_load_opts.kernel_btf);
+ *	resolves externs; creates the maps (or reuses fds the caller
+ *	supplies), writes global data and freezes .rodata and .kconfig,
+ *	fills maps of maps from their `values`; relocates every program (map
+ *	fds, map values, BPF-to-BPF calls, function pointers, externs,
+ *	kfuncs, then CO-RE: core_relo.h; each program gets its reachable
+ *	subprograms appended once, depth first in call order as libbpf
+ *	does, so the kernel computes the same program tag) and loads the
+ *	programs; fills prog arrays from their `values`; builds struct_ops
+ *	values.  All or nothing: on failure every fd it created is closed
  *	again and the object is back in the "opened" state (it may be loaded
  *	again, e.g. with other options).
  *
@@ -45,7 +52,14 @@
  *   -ENOMEM   out of memory.
  *
  * Section names and program types: see core/section.c (the table there is
- * the documentation of the supported SEC() names).
+ * the documentation of the supported SEC() names).  Also:
+ *   .struct_ops / .struct_ops.link  struct_ops maps (eb_obj_map, below)
+ *   .kconfig / .ksyms (no ELF section: BTF DATASECs)  externs (below)
+ * Programs of type TRACING / LSM get attach_btf_id from the kernel's BTF:
+ * tp_btf/X -> typedef btf_trace_X, iter/X -> func bpf_iter_X, lsm/X ->
+ * func bpf_lsm_X, fentry/fexit/fmod_ret/X -> func X (freplace needs a
+ * target program and is not resolved here); struct_ops programs get the
+ * kernel struct's id from their map.
  *
  * Legacy `maps` section: an array of struct bpf_map_def records
  *	{ u32 type, key_size, value_size, max_entries, map_flags; }
@@ -61,8 +75,11 @@
  *	pinning, map_extra   __uint(): pointer to an array, nelems = value
  *	key, value           __type(): pointer to the type (sizes follow)
  *	values               __array(): initial slots of maps-of-maps and
- *	                     prog arrays (recorded in eb_obj_map.init_slots; the
- *	                     loader does not fill them yet)
+ *	                     prog arrays (eb_obj_map.init_slots from .rel.maps:
+ *	                     maps of maps are filled right after the maps are
+ *	                     created, prog arrays after the programs are
+ *	                     loaded; a slot naming a program with autoload
+ *	                     off stays empty; reused maps are not filled)
  *	inner                via `values`' element type: the inner map
  *	                     definition of array/hash of maps (created as a
  *	                     template for the outer map and closed after it)
@@ -134,10 +151,13 @@ enum eb_reloc_kind {
 	EB_RELO_MAP_VALUE,	/* ld_imm64 into global data: BPF_PSEUDO_MAP_VALUE + off */
 	EB_RELO_CALL,		/* BPF-to-BPF call (also calls without an ELF relocation) */
 	EB_RELO_FUNC_PTR,	/* ld_imm64 of a function: BPF_PSEUDO_FUNC (callbacks) */
-	/* CO-RE relocations (.BTF.ext core_relo) will be one more kind */
+	EB_RELO_CORE,		/* a .BTF.ext CO-RE record (core_relo.h) */
+	EB_RELO_EXTERN,		/* ld_imm64 of an extern: .kconfig value or .ksyms symbol */
+	EB_RELO_KFUNC,		/* call of an extern function: a kernel kfunc */
 };
 
-/* A short name ("map_fd", "map_value", "call", "func_ptr"). */
+/* A short name ("map_fd", "map_value", "call", "func_ptr", "core",
+ * "extern", "kfunc"). */
 const char *eb_reloc_kind_str(enum eb_reloc_kind kind);
 
 struct eb_reloc {
@@ -148,6 +168,11 @@ struct eb_reloc {
 	int map_idx;		/* MAP_FD / MAP_VALUE: index in the map list */
 	uint32_t map_off;	/* MAP_VALUE: byte offset into the map's value */
 	int func_idx;		/* CALL / FUNC_PTR: target in eb_object_func() */
+	int ext_idx;		/* EXTERN / KFUNC: index in eb_object_extern(), else -1 */
+	/* CORE: the record (sym_name is its access string, "0:1:2") */
+	uint32_t core_kind;	/* enum bpf_core_relo_kind */
+	uint32_t core_type_id;	/* local root type in the object's BTF */
+	uint32_t core_access_off;	/* access string offset in the object's BTF */
 };
 
 /* --- programs (functions) -------------------------------------------------- */
@@ -187,6 +212,8 @@ struct eb_prog {
 	/* private to the loader */
 	char *log;			/* see eb_object_prog_log() */
 	size_t log_len;
+	int st_ops_map;			/* struct_ops: the map using it, -1: none */
+	uint32_t st_ops_member;		/*   and the member (object's struct) */
 };
 
 /* --- maps -------------------------------------------------------------------- */
@@ -196,14 +223,19 @@ enum eb_map_origin {
 	EB_MAP_LEGACY,		/* a struct bpf_map_def record of `maps` */
 	EB_MAP_DATA,		/* a global data section */
 	EB_MAP_INNER,		/* the inner template of a map-in-map */
+	EB_MAP_STRUCT_OPS,	/* a variable of .struct_ops / .struct_ops.link */
 };
 
-/* A short name ("btf", "legacy", "data", "inner"). */
+/* A short name ("btf", "legacy", "data", "inner", "struct_ops"). */
 const char *eb_map_origin_str(enum eb_map_origin origin);
 
-/* One `values` slot of a prog array / map-in-map (filled by a later issue). */
+/*
+ * One initial slot: `values` of a prog array / map-in-map (index: the
+ * array slot, set after the maps / programs are created), or a function
+ * pointer of a struct_ops map (index: the member of the object's struct).
+ */
 struct eb_map_slot {
-	uint32_t index;		/* array slot */
+	uint32_t index;
 	const char *sym_name;	/* the program or map it names */
 };
 
@@ -231,16 +263,93 @@ struct eb_obj_map {
 	/* global data: initial contents (value_size bytes; NULL for .bss) */
 	const void *init_data;
 	bool frozen;		/* .rodata*: frozen after it is written */
-	const struct eb_map_slot *init_slots;	/* `values` of BTF maps */
+	const struct eb_map_slot *init_slots;	/* `values` of BTF maps, struct_ops programs */
 	uint32_t init_slot_cnt;
+	/*
+	 * struct_ops maps (type BPF_MAP_TYPE_STRUCT_OPS, key 4, 1 entry,
+	 * BPF_F_LINK for .struct_ops.link): st_ops_tname is the kernel
+	 * struct they implement ("tcp_congestion_ops": the variable's type
+	 * name without a ___flavor).  At load the loader finds the kernel's
+	 * bpf_struct_ops_<tname> (btf_vmlinux_value_type_id; value_size is
+	 * its size), loads the programs the function pointers name (attach
+	 * BTF id: the kernel struct, expected attach type: the member
+	 * index), and builds init_data: the kernel value with the object's
+	 * data members copied by name and every function pointer set to its
+	 * program's fd.  Like libbpf, loading does not register it: attaching
+	 * is BPF_MAP_UPDATE_ELEM(key 0, init_data) (and, for BPF_F_LINK
+	 * maps, BPF_LINK_CREATE on the map fd).
+	 */
+	const char *st_ops_tname;
+	uint32_t btf_vmlinux_value_type_id;
 	/* after eb_object_load() */
 	int fd;			/* -1 before */
 	bool reused;		/* fd came from the reuse hook */
 	/* private to the loader */
+	void *priv_buf;		/* owned buffer behind init_data (.kconfig, struct_ops) */
 	uint32_t values_off;	/* BTF maps: byte offset of `values` in the def */
 	uint32_t def_size;	/* bytes of the definition in its section */
 	uint32_t init_slot_cap;
 };
+
+/* --- externs ------------------------------------------------------------------ */
+
+/*
+ * An `extern` the object declares (an undefined ELF symbol described in
+ * the object's BTF):
+ *   KCONFIG  `extern T NAME __kconfig;` (DATASEC .kconfig): a value the
+ *            loader supplies through a read-only array map ".kconfig":
+ *            LINUX_KERNEL_VERSION (from uname: major << 16 | minor << 8 |
+ *            min(patch, 255)), LINUX_HAS_SYSCALL_WRAPPER (the kernel has
+ *            __<arch>_sys_bpf), LINUX_HAS_BPF_COOKIE (the kernel knows
+ *            BPF_FUNC_get_attach_cookie), and CONFIG_* from
+ *            eb_load_opts.kconfig, else /proc/config.gz, else
+ *            /boot/config-$(uname -r).  bool: y 1, n 0; enum
+ *            libbpf_tristate: y 1, m 2, n 0; integers: the number; char
+ *            arrays: the quoted string.  A weak (__weak) extern that is not
+ *            set is 0; a strong one fails the load with -ESRCH.
+ *   KSYM     `extern const T NAME __ksym;` (DATASEC .ksyms): typed (T is a
+ *            real type): the ld_imm64 becomes BPF_PSEUDO_BTF_ID of the
+ *            kernel's VAR NAME (its type must be compatible); typeless
+ *            (`const void`): the ld_imm64 loads the address from
+ *            /proc/kallsyms.  Weak and missing: the ld_imm64 loads 0.
+ *   KFUNC    `extern R NAME(...) __ksym;`: calls become
+ *            BPF_PSEUDO_KFUNC_CALL of the kernel's FUNC NAME (its prototype
+ *            must be compatible).  Weak and missing: the call gets BTF
+ *            id 0, which the verifier accepts only where it is dead code
+ *            (guard it with `if (&NAME)`: that ld_imm64 loads 0), as
+ *            libbpf does.
+ * At open the object's BTF is made loadable: extern VARs become global
+ * allocated, extern FUNCs global, the .kconfig DATASEC gets the map's
+ * layout and the .ksyms DATASEC (which the kernel would refuse: it holds
+ * functions) becomes an anonymous struct of ints.
+ */
+enum eb_extern_kind {
+	EB_EXT_KCONFIG,
+	EB_EXT_KSYM,
+	EB_EXT_KFUNC,
+};
+
+/* "kconfig", "ksym", "kfunc". */
+const char *eb_extern_kind_str(enum eb_extern_kind kind);
+
+struct eb_obj_extern {
+	const char *name;
+	enum eb_extern_kind kind;
+	bool weak;
+	uint32_t btf_id;	/* its VAR / FUNC in the object's BTF */
+	uint32_t type_id;	/* the VAR's type / the FUNC's prototype (as declared) */
+	bool typed;		/* KSYM: the type is not void */
+	uint32_t size;		/* KCONFIG: bytes of the value */
+	uint32_t kconfig_off;	/* KCONFIG: offset in the .kconfig map's value */
+	/* after eb_object_load() */
+	bool resolved;		/* found (false: weak and missing) */
+	uint64_t value;		/* KCONFIG: integer value (1 for a set string);
+				 * typeless KSYM: the address */
+	uint32_t target_btf_id;	/* typed KSYM / KFUNC: id in the kernel's BTF */
+};
+
+unsigned int eb_object_extern_cnt(const struct eb_object *obj);
+const struct eb_obj_extern *eb_object_extern(const struct eb_object *obj, unsigned int idx);
 
 /* --- opening ----------------------------------------------------------------- */
 
@@ -308,6 +417,20 @@ struct eb_load_opts {
 	void *prog_skip_ctx;
 	/* Override the object's kern_version (0: use the ELF's `version`). */
 	uint32_t kern_version;
+	/*
+	 * The kernel's BTF for CO-RE, attach targets, kfuncs, typed ksyms and
+	 * struct_ops (borrowed: must outlive the call).  NULL: the loader
+	 * parses /sys/kernel/btf/vmlinux once per eb_object_load(), only if
+	 * something needs it, and frees it before returning.  A front end
+	 * loading many objects passes its own copy to save that work.
+	 */
+	struct eb_btf *kernel_btf;
+	/*
+	 * Extra kconfig text, lines "CONFIG_X=VALUE" as in a kernel .config
+	 * (also "# CONFIG_X is not set").  Its values take precedence over the
+	 * kernel's config file.  NULL: the file only.
+	 */
+	const char *kconfig;
 };
 
 /*
@@ -358,6 +481,17 @@ struct eb_prog *eb_object_find_prog(const struct eb_object *obj, const char *nam
 unsigned int eb_object_func_cnt(const struct eb_object *obj);
 const struct eb_prog *eb_object_func(const struct eb_object *obj, unsigned int idx);
 
+/*
+ * Before load: set the initial value of global variable `name` (an ELF
+ * symbol in .data*, .rodata* or .bss*), e.g. a `const volatile` knob.
+ * size must be the variable's size.  The value is written into the map
+ * when the object is loaded (again at every load).  Returns 0, -ENOENT
+ * (no such variable), -EINVAL (size differs), -EBUSY (already loaded),
+ * -ENOMEM.
+ */
+int eb_object_set_global(struct eb_object *obj, const char *name, const void *val,
+			 size_t size);
+
 /* Before load: do not load this program (default true). */
 void eb_prog_set_autoload(struct eb_prog *prog, bool autoload);
 
@@ -378,6 +512,34 @@ const struct eb_obj_map *eb_object_find_map(const struct eb_object *obj, const c
 /* Sections: every ELF section by index (index 0, the null section, too). */
 unsigned int eb_object_sec_cnt(const struct eb_object *obj);
 const struct eb_section *eb_object_sec(const struct eb_object *obj, unsigned int idx);
+
+/*
+ * ELF symbols: every entry of .symtab by index (index 0, the null symbol,
+ * too), as clang wrote them.  name is "" for unnamed symbols, the section
+ * name for unnamed section symbols.  Lives as long as the object.
+ * Front ends use them for listings, e.g. the labels of a disassembly:
+ * the symbols with shndx == a code section and type other than
+ * STT_SECTION / STT_FILE are its functions (STT_FUNC) and clang's local
+ * jump labels (STT_NOTYPE, "LBB0_2").
+ */
+struct eb_elf_sym {
+	const char *name;
+	uint64_t value;		/* st_value: byte offset in its section */
+	uint64_t size;		/* st_size */
+	uint16_t shndx;		/* st_shndx (SHN_UNDEF for externs) */
+	uint8_t type;		/* STT_* */
+	uint8_t bind;		/* STB_* */
+};
+
+unsigned int eb_object_sym_cnt(const struct eb_object *obj);
+const struct eb_elf_sym *eb_object_sym(const struct eb_object *obj, unsigned int idx);
+
+/*
+ * The bytes of section idx as in the file (*size receives the count).
+ * NULL with *size 0 for SHT_NOBITS, empty sections and a bad index.
+ * Owned by the object.
+ */
+const void *eb_object_sec_data(const struct eb_object *obj, unsigned int idx, size_t *size);
 
 /* --- section names (core/section.c) ---------------------------------------- */
 

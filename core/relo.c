@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "btf.h"
+#include "core_relo.h"
 #include "log.h"
 #include "obj_priv.h"
 #include "syscall.h"
@@ -36,6 +37,12 @@ const char *eb_reloc_kind_str(enum eb_reloc_kind kind)
 		return "call";
 	case EB_RELO_FUNC_PTR:
 		return "func_ptr";
+	case EB_RELO_CORE:
+		return "core";
+	case EB_RELO_EXTERN:
+		return "extern";
+	case EB_RELO_KFUNC:
+		return "kfunc";
 	}
 	return "?";
 }
@@ -59,6 +66,11 @@ static int func_at(const struct eb_object *obj, unsigned int shndx, uint64_t ins
 		if (obj->funcs[i].sec_idx == shndx && obj->funcs[i].sec_off == insn)
 			return (int)i;
 	return -1;
+}
+
+int obj_func_at(const struct eb_object *obj, unsigned int shndx, uint64_t insn)
+{
+	return func_at(obj, shndx, insn);
 }
 
 /* The function containing byte offset off of section shndx. */
@@ -93,6 +105,9 @@ static struct eb_reloc *relo_add(struct relo_vec *rv)
 		rv->cap = cap;
 	}
 	memset(&rv->v[rv->cnt], 0, sizeof(rv->v[0]));
+	rv->v[rv->cnt].map_idx = -1;
+	rv->v[rv->cnt].func_idx = -1;
+	rv->v[rv->cnt].ext_idx = -1;
 	return &rv->v[rv->cnt++];
 }
 
@@ -101,7 +116,7 @@ static int record_relo(struct eb_object *obj, const struct eb_section *rs,
 		       const struct eb_section *ts, const Elf64_Rel *r,
 		       struct relo_vec *vecs)
 {
-	const struct obj_sym *sym;
+	const struct eb_elf_sym *sym;
 	const struct eb_section *ss;
 	const struct bpf_insn *insn;
 	struct eb_reloc *rel;
@@ -132,10 +147,30 @@ static int record_relo(struct eb_object *obj, const struct eb_section *rs,
 	}
 	idx = (uint32_t)(r->r_offset / EB_INSN_SZ - fn->sec_off);
 	insn = &fn->insns[idx];
+	if (sym->shndx == SHN_UNDEF && sym->name[0]) {
+		int ext = obj_find_extern(obj, sym->name);
+		bool call = insn->code == (BPF_JMP | BPF_CALL);
+
+		if (ext < 0 || (call && obj->externs[ext].kind != EB_EXT_KFUNC) ||
+		    (!call && !is_ldimm64(insn)) || (!call && idx + 1 >= fn->insn_cnt)) {
+			obj_warn(obj, "elf", "program '%s': relocation at insn %u against extern '%s' that is %s",
+				 fn->name, idx, sym->name, ext < 0 ? "not declared in BTF" :
+				 call ? "not a function" : "not on an ld_imm64");
+			return -EINVAL;
+		}
+		rel = relo_add(&vecs[fn - obj->funcs]);
+		if (!rel)
+			return -ENOMEM;
+		rel->insn_idx = idx;
+		rel->sym_name = sym->name;
+		rel->kind = call ? EB_RELO_KFUNC : EB_RELO_EXTERN;
+		rel->ext_idx = ext;
+		return 0;
+	}
 	if (sym->shndx == SHN_UNDEF || sym->shndx >= obj->sec_cnt) {
 		obj_warn(obj, "elf", "program '%s': relocation at insn %u against %s symbol '%s'",
-			 fn->name, idx, sym->shndx == SHN_UNDEF ?
-			 "undefined (extern, not supported yet)" : "section-less", sym->name);
+			 fn->name, idx, sym->shndx == SHN_UNDEF ? "undefined unnamed" :
+			 "section-less", sym->name);
 		return -EINVAL;
 	}
 	ss = &obj->secs[sym->shndx];
@@ -292,6 +327,56 @@ static int implicit_calls(struct eb_object *obj, unsigned int fi, struct relo_ve
 	return 0;
 }
 
+/* CO-RE records of .BTF.ext, attached to the functions they patch. */
+int obj_collect_core_relos(struct eb_object *obj, void *vecs_arg)
+{
+	struct relo_vec *vecs = vecs_arg;
+	const struct eb_btf_ext *ext = obj->btf_ext;
+	uint32_t i, j;
+
+	if (!ext)
+		return 0;
+	for (i = 0; i < ext->core_relo_cnt; i++) {
+		const struct eb_btf_ext_sec *es = &ext->core_relo[i];
+		int sec = -1;
+		unsigned int k;
+
+		for (k = 1; k < obj->sec_cnt; k++)
+			if (obj->secs[k].kind == EB_SEC_PROG &&
+			    !strcmp(obj->secs[k].name, es->sec_name))
+				sec = (int)k;
+		if (sec < 0) {
+			obj_warn(obj, "elf", ".BTF.ext: CO-RE records for section '%s', which is not code",
+				 es->sec_name);
+			return -EINVAL;
+		}
+		for (j = 0; j < es->nr; j++) {
+			const struct bpf_core_relo *cr =
+				(const void *)((const char *)es->recs + (size_t)j * es->rec_size);
+			struct eb_prog *fn = func_holding(obj, (unsigned int)sec, cr->insn_off);
+			struct eb_reloc *rel;
+
+			if (!fn) {
+				obj_warn(obj, "elf", ".BTF.ext: CO-RE record %u of section '%s' at byte %u is outside any function",
+					 j, es->sec_name, cr->insn_off);
+				return -EINVAL;
+			}
+			rel = relo_add(&vecs[fn - obj->funcs]);
+			if (!rel)
+				return -ENOMEM;
+			rel->kind = EB_RELO_CORE;
+			rel->insn_idx = cr->insn_off / EB_INSN_SZ - fn->sec_off;
+			rel->sym_name = eb_btf_str(obj->btf, cr->access_str_off);
+			if (!rel->sym_name)
+				rel->sym_name = "";
+			rel->core_kind = cr->kind;
+			rel->core_type_id = cr->type_id;
+			rel->core_access_off = cr->access_str_off;
+		}
+	}
+	return 0;
+}
+
 int obj_collect_relos(struct eb_object *obj)
 {
 	struct relo_vec *vecs;
@@ -313,6 +398,8 @@ int obj_collect_relos(struct eb_object *obj)
 	}
 	for (i = 0; i < obj->func_cnt && !err; i++)
 		err = implicit_calls(obj, i, &vecs[i]);
+	if (!err)
+		err = obj_collect_core_relos(obj, vecs);
 	for (i = 0; i < obj->func_cnt; i++) {
 		if (err) {
 			free(vecs[i].v);
@@ -390,7 +477,91 @@ static int pass_code_ref(struct link *lk, const struct eb_prog *fn, uint32_t bas
 	return 0;
 }
 
-/* One pass per relocation kind; CO-RE adds its own over core_relo records. */
+static int pass_core(struct link *lk, const struct eb_prog *fn, uint32_t base,
+		     const struct eb_reloc *r)
+{
+	struct eb_object *obj = lk->obj;
+	struct eb_strbuf why = EB_STRBUF_INIT;
+	struct bpf_core_relo rec;
+	struct eb_core_res res;
+	const char *tname;
+	int err;
+
+	rec.insn_off = (fn->sec_off + r->insn_idx) * EB_INSN_SZ;
+	rec.type_id = r->core_type_id;
+	rec.access_str_off = r->core_access_off;
+	rec.kind = r->core_kind;
+	tname = eb_btf_name(obj->btf, r->core_type_id);
+	if (!obj->core_cache) {
+		obj_warn(obj, "load", "program '%s': CO-RE relocation at insn %u of '%s' without the kernel's BTF",
+			 fn->name, r->insn_idx, fn->name);
+		return -ENOENT;
+	}
+	err = eb_core_calc(obj->core_cache, &rec, &res, &why);
+	if (!err)
+		err = eb_core_patch(lk->insns, lk->cnt, base + r->insn_idx, &rec, &res, &why);
+	if (err) {
+		obj_warn(obj, "load", "function '%s': CO-RE %s relocation of '%s' (access %s) at insn %u: %s",
+			 fn->name, eb_core_kind_str(r->core_kind), tname ? tname : "?",
+			 r->sym_name, r->insn_idx, why.len ? why.buf : eb_strerror(err));
+		eb_strbuf_release(&why);
+		return err == -ENOMEM ? err : -EINVAL;
+	}
+	if (res.poison)
+		eb_debug("load", "function '%s': CO-RE %s of '%s' (access %s) at insn %u: no match in the kernel, poisoned",
+			 fn->name, eb_core_kind_str(r->core_kind), tname ? tname : "?",
+			 r->sym_name, r->insn_idx);
+	else if (res.orig_val != res.new_val)
+		eb_debug("load", "function '%s': CO-RE %s of '%s' (access %s) at insn %u: %llu -> %llu",
+			 fn->name, eb_core_kind_str(r->core_kind), tname ? tname : "?",
+			 r->sym_name, r->insn_idx, (unsigned long long)res.orig_val,
+			 (unsigned long long)res.new_val);
+	eb_strbuf_release(&why);
+	return 0;
+}
+
+static int pass_extern(struct link *lk, const struct eb_prog *fn, uint32_t base,
+		       const struct eb_reloc *r)
+{
+	struct bpf_insn *insn = &lk->insns[base + r->insn_idx];
+	const struct eb_obj_extern *e = &lk->obj->externs[r->ext_idx];
+
+	switch (e->kind) {
+	case EB_EXT_KCONFIG:
+		insn[1].imm = (int32_t)(e->kconfig_off + (uint32_t)insn[0].imm);
+		insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
+		insn[0].imm = lk->obj->maps[lk->obj->kconfig_map].fd;
+		return 0;
+	case EB_EXT_KSYM:
+	case EB_EXT_KFUNC:
+		if (e->resolved && (e->typed || e->kind == EB_EXT_KFUNC)) {
+			insn[0].src_reg = BPF_PSEUDO_BTF_ID;
+			insn[0].imm = (int32_t)e->target_btf_id;
+			insn[1].imm = 0;	/* vmlinux */
+		} else {
+			insn[0].src_reg = 0;
+			insn[0].imm = (int32_t)(uint32_t)e->value;
+			insn[1].imm = (int32_t)(uint32_t)(e->value >> 32);
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int pass_kfunc(struct link *lk, const struct eb_prog *fn, uint32_t base,
+		      const struct eb_reloc *r)
+{
+	struct bpf_insn *insn = &lk->insns[base + r->insn_idx];
+	const struct eb_obj_extern *e = &lk->obj->externs[r->ext_idx];
+
+	/* weak and missing: BTF id 0, which the verifier takes in dead code only */
+	insn->src_reg = BPF_PSEUDO_KFUNC_CALL;
+	insn->imm = e->resolved ? (int32_t)e->target_btf_id : 0;
+	insn->off = 0;		/* vmlinux */
+	return 0;
+}
+
+/* One pass per relocation kind; CO-RE is the last one. */
 static const struct {
 	enum eb_reloc_kind kind;
 	relo_pass_fn fn;
@@ -399,6 +570,9 @@ static const struct {
 	{ EB_RELO_MAP_VALUE, pass_map_value },
 	{ EB_RELO_CALL, pass_code_ref },
 	{ EB_RELO_FUNC_PTR, pass_code_ref },
+	{ EB_RELO_EXTERN, pass_extern },
+	{ EB_RELO_KFUNC, pass_kfunc },
+	{ EB_RELO_CORE, pass_core },
 };
 
 static int link_append(struct link *lk, unsigned int fi)
@@ -481,7 +655,11 @@ void obj_ext_info_free(struct obj_ext_info *ext)
 int obj_relocate_prog(struct eb_object *obj, struct eb_prog *prog, struct obj_ext_info *ext)
 {
 	struct link lk = { .obj = obj };
-	unsigned int i, k;
+	struct {
+		unsigned int fi;
+		uint32_t r;
+	} *stack = NULL;
+	unsigned int i, k, depth = 0;
 	int err;
 
 	memset(ext, 0, sizeof(*ext));
@@ -491,19 +669,41 @@ int obj_relocate_prog(struct eb_object *obj, struct eb_prog *prog, struct obj_ex
 		err = -ENOMEM;
 		goto fail;
 	}
+	stack = eb_calloc(obj->func_cnt, sizeof(*stack));
+	if (!stack) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	/*
+	 * Every reachable function once, depth first in instruction order
+	 * (a callee is placed, then its own callees, before the caller's
+	 * next call): the order libbpf uses, so the final instructions and
+	 * the kernel's program tag come out the same.
+	 */
 	err = link_append(&lk, (unsigned int)(prog - obj->funcs));
-	/* breadth first: every reachable function once */
-	for (i = 0; !err && i < lk.nfuncs; i++) {
-		const struct eb_prog *fn = &obj->funcs[lk.funcs[i]];
-		uint32_t r;
+	if (!err) {
+		stack[0].fi = lk.funcs[0];
+		stack[0].r = 0;
+		depth = 1;
+	}
+	while (!err && depth) {
+		const struct eb_prog *fn = &obj->funcs[stack[depth - 1].fi];
+		uint32_t r = stack[depth - 1].r;
 
-		for (r = 0; !err && r < fn->reloc_cnt; r++) {
-			const struct eb_reloc *rel = &fn->relocs[r];
-
-			if ((rel->kind == EB_RELO_CALL || rel->kind == EB_RELO_FUNC_PTR) &&
-			    link_base_of(&lk, rel->func_idx) < 0)
-				err = link_append(&lk, (unsigned int)rel->func_idx);
+		while (r < fn->reloc_cnt &&
+		       !((fn->relocs[r].kind == EB_RELO_CALL ||
+			  fn->relocs[r].kind == EB_RELO_FUNC_PTR) &&
+			 link_base_of(&lk, fn->relocs[r].func_idx) < 0))
+			r++;
+		if (r == fn->reloc_cnt) {
+			depth--;
+			continue;
 		}
+		stack[depth - 1].r = r + 1;
+		err = link_append(&lk, (unsigned int)fn->relocs[r].func_idx);
+		stack[depth].fi = (unsigned int)fn->relocs[r].func_idx;
+		stack[depth].r = 0;
+		depth++;
 	}
 	if (err)
 		goto fail;
@@ -542,11 +742,13 @@ int obj_relocate_prog(struct eb_object *obj, struct eb_prog *prog, struct obj_ex
 	prog->final_cnt = lk.cnt;
 	free(lk.funcs);
 	free(lk.base);
+	free(stack);
 	return 0;
 fail:
 	obj_ext_info_free(ext);
 	free(lk.insns);
 	free(lk.funcs);
 	free(lk.base);
+	free(stack);
 	return err;
 }

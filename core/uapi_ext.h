@@ -54,6 +54,11 @@
 #define EB_LINK_TYPE_NETKIT		13
 #define EB_LINK_TYPE_SOCKMAP		14
 
+/* Map flags added after 6.1 */
+#ifndef BPF_F_LINK
+#define BPF_F_LINK	(1U << 13)	/* struct_ops map usable as a link (6.4) */
+#endif
+
 /* Commands added after 6.1 */
 #define EB_BPF_TOKEN_CREATE		36
 

@@ -197,37 +197,50 @@ run_ctl "$out" "$tmp/err" obj show "$o"
 expect_match "$out" '^reloc loop_sum insn [0-9]+ kind func_ptr symbol [^ ]+ target sum_cb off 0$' \
 	"obj show loop_cb: bpf_loop callback is a func_ptr relocation to sum_cb"
 
-# --- obj disasm: the instruction lines of llvm-objdump -d ----------------------------
+# --- obj disasm: the full text of llvm-objdump -d -------------------------------
+# Run from the object's directory with a relative name, as a person would;
+# both tools print the name they were given in the header line.
 for o in "$BPF"/*.bpf.o; do
-	name=$(basename "$o" .bpf.o)
-	run_ctl "$tmp/dis.out" "$tmp/dis.err" obj disasm "$o"
+	name=$(basename "$o")
+	rc=0
+	(cd "$BPF" && "$CTL" obj disasm "$name") >"$tmp/got" 2>"$tmp/dis.err" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		not_ok "obj disasm $name exits 0"
 		sed 's/^/#   | /' "$tmp/dis.err"
 		continue
 	fi
-	# objdump names jump targets by local labels (<LBB0_2>); we do not
-	"$OBJDUMP" -d "$o" | grep -E '^ *[0-9]+:' | sed -E 's/ <[^<>]+>$//' >"$tmp/want"
-	grep -E '^ *[0-9]+:' "$tmp/dis.out" >"$tmp/got" || true
-	if [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got"; then
-		ok "obj disasm $name matches llvm-objdump -d ($(wc -l <"$tmp/want") insns)"
+	(cd "$BPF" && "$OBJDUMP" -d "$name") >"$tmp/want"
+	if grep -q '^Disassembly of section' "$tmp/want" && cmp -s "$tmp/want" "$tmp/got"; then
+		ok "obj disasm $name is byte for byte llvm-objdump -d ($(grep -c '^ *[0-9]*:' "$tmp/want") insns, $(grep -c '^[0-9a-f]\{16\} <' "$tmp/want") labels)"
 	else
-		not_ok "obj disasm $name matches llvm-objdump -d"
+		not_ok "obj disasm $name is byte for byte llvm-objdump -d"
 		diff "$tmp/want" "$tmp/got" | head -20 | sed 's/^/#   /' || true
 	fi
 done
+# labels and jump target names are really there (multi has LBB labels)
+(cd "$BPF" && "$CTL" obj disasm multi.bpf.o) >"$tmp/got" 2>/dev/null || true
+expect_line "$tmp/got" "0000000000000050 <LBB0_2>:"
+expect_line "$tmp/got" "       7:	15 00 02 00 00 00 00 00	if r0 == 0 goto +2 <LBB0_2>"
+# one function: llvm-objdump --disassemble-symbols for a function without
+# local labels; with them ebpfctl goes on to the function's end
 o=$BPF/subprogs.bpf.o
 run_ctl "$tmp/dis.out" "$tmp/dis.err" obj disasm "$o" sub_double
 check "obj disasm FILE sub_double exits 0" test "$rc" -eq 0
-printf '%s\n' "Disassembly of section .text:" "" "0000000000000040 <sub_double>:" \
-	"       8:	bf 10 00 00 00 00 00 00	r0 = r1" \
-	"       9:	67 00 00 00 01 00 00 00	r0 <<= 1" \
-	"      10:	95 00 00 00 00 00 00 00	exit" >"$tmp/want"
-if cmp -s "$tmp/want" "$tmp/dis.out"; then
-	ok "obj disasm FILE sub_double prints exactly that function"
+"$OBJDUMP" -d --disassemble-symbols=sub_double "$o" >"$tmp/want"
+if grep -q 'sub_double' "$tmp/want" && cmp -s "$tmp/want" "$tmp/dis.out"; then
+	ok "obj disasm FILE sub_double is llvm-objdump --disassemble-symbols=sub_double"
 else
-	not_ok "obj disasm FILE sub_double prints exactly that function"
+	not_ok "obj disasm FILE sub_double is llvm-objdump --disassemble-symbols=sub_double"
 	diff "$tmp/want" "$tmp/dis.out" | sed 's/^/#   /' || true
+fi
+run_ctl "$tmp/dis.out" "$tmp/dis.err" obj disasm "$BPF/multi.bpf.o" multi_drop
+"$OBJDUMP" -d "$BPF/multi.bpf.o" | sed -n '/^0000000000000060 <multi_drop>:$/,/^      22:/p' >"$tmp/want"
+sed -n '/^0000000000000060 <multi_drop>:$/,$p' "$tmp/dis.out" >"$tmp/got"
+if [ "$(wc -l <"$tmp/want")" -eq 13 ] && cmp -s "$tmp/want" "$tmp/got"; then
+	ok "obj disasm FILE multi_drop prints the function and its label LBB1_2 to its end"
+else
+	not_ok "obj disasm FILE multi_drop prints the function and its label LBB1_2 to its end"
+	diff "$tmp/want" "$tmp/got" | sed 's/^/#   /' || true
 fi
 run_ctl "$tmp/dis.out" "$tmp/dis.err" obj disasm "$o" no_such_prog
 check "obj disasm of a missing program exits 1" test "$rc" -eq 1

@@ -548,6 +548,205 @@ static void test_section_names(void **state)
 	assert_null(eb_sec_def_find("nonsense", &t));
 	assert_null(eb_sec_def_find("", &t));
 	assert_non_null(eb_sec_defs()[0].prefix);
+	/* names libbpf 1.1 refuses: only a known type at the start */
+	d = eb_sec_def_find("xdp_vlan01", &t);
+	assert_string_equal(d->prefix, "xdp");
+	d = eb_sec_def_find("classifier/3", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_SCHED_CLS);
+	assert_string_equal(t, "3");
+	/* names newer than libbpf 1.1 */
+	d = eb_sec_def_find("tcx/egress", &t);
+	assert_int_equal(d->expected_attach_type, EB_ATTACH_TCX_EGRESS);
+	d = eb_sec_def_find("netfilter", &t);
+	assert_int_equal(d->prog_type, EB_PROG_TYPE_NETFILTER);
+	assert_int_equal(d->expected_attach_type, EB_ATTACH_NETFILTER);
+	d = eb_sec_def_find("uprobe.multi.s/bin/true:*", &t);
+	assert_int_equal(d->expected_attach_type, EB_ATTACH_TRACE_UPROBE_MULTI);
+	assert_int_equal(d->prog_flags, BPF_F_SLEEPABLE);
+	assert_string_equal(t, "bin/true:*");
+	d = eb_sec_def_find("struct_ops.s/x", &t);
+	assert_int_equal(d->prog_type, BPF_PROG_TYPE_STRUCT_OPS);
+	assert_int_equal(d->prog_flags, BPF_F_SLEEPABLE);
+	d = eb_sec_def_find("tp_btf/sched_switch", &t);
+	assert_int_equal(d->expected_attach_type, BPF_TRACE_RAW_TP);
+}
+
+/* --- issue 6: libbpf-style objects (parsing only) ------------------------------------ */
+
+static const struct eb_obj_extern *extern_named(struct eb_object *obj, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < eb_object_extern_cnt(obj); i++)
+		if (!strcmp(eb_object_extern(obj, i)->name, name))
+			return eb_object_extern(obj, i);
+	fail_msg("no extern %s", name);
+	return NULL;
+}
+
+static void test_externs(void **state)
+{
+	struct eb_object *obj = open_obj("kconfig");
+	const struct eb_obj_extern *e;
+	const struct eb_obj_map *m;
+	struct eb_btf *btf = eb_object_btf(obj);
+	const struct btf_type *t;
+	int id;
+
+	assert_int_equal(eb_object_extern_cnt(obj), 8);
+	/* layout in DATASEC order, each aligned to its type */
+	e = extern_named(obj, "LINUX_KERNEL_VERSION");
+	assert_int_equal(e->kind, EB_EXT_KCONFIG);
+	assert_false(e->weak);
+	assert_int_equal(e->size, 4);
+	e = extern_named(obj, "CONFIG_EBPFS_NO_SUCH_OPTION");
+	assert_true(e->weak);
+	assert_int_equal(e->kconfig_off % 4, 0);
+	e = extern_named(obj, "CONFIG_LOCALVERSION");
+	assert_int_equal(e->size, 16);
+	e = extern_named(obj, "LINUX_HAS_BPF_COOKIE");
+	assert_int_equal(e->size, 1);
+	assert_string_equal(eb_extern_kind_str(EB_EXT_KCONFIG), "kconfig");
+	/* the map: read-only, frozen, its BTF the fixed-up DATASEC */
+	m = eb_object_find_map(obj, ".kconfig");
+	assert_non_null(m);
+	assert_int_equal(m->origin, EB_MAP_DATA);
+	assert_string_equal(m->kname, "kconfig.kconfig");
+	assert_int_equal(m->map_flags, BPF_F_MMAPABLE | BPF_F_RDONLY_PROG);
+	assert_true(m->frozen);
+	assert_int_equal(m->value_size % 8, 0);
+	t = eb_btf_type_by_id(btf, m->btf_value_type_id);
+	assert_int_equal(eb_btf_kind(t), BTF_KIND_DATASEC);
+	assert_int_equal(t->size, m->value_size);
+	/* extern VARs were made loadable: global allocated */
+	id = eb_btf_find_by_name_kind(btf, "CONFIG_HZ", BTF_KIND_VAR);
+	assert_true(id > 0);
+	assert_int_equal(eb_btf_var(eb_btf_type_by_id(btf, (uint32_t)id))->linkage,
+			 BTF_VAR_GLOBAL_ALLOCATED);
+	eb_object_close(obj);
+
+	/* kfuncs: FUNCs become global, .ksyms becomes an anonymous struct */
+	obj = open_obj("kfuncs");
+	btf = eb_object_btf(obj);
+	e = extern_named(obj, "bpf_task_acquire");
+	assert_int_equal(e->kind, EB_EXT_KFUNC);
+	assert_string_equal(eb_extern_kind_str(e->kind), "kfunc");
+	assert_int_equal(eb_btf_vlen(eb_btf_type_by_id(btf, e->btf_id)), BTF_FUNC_GLOBAL);
+	assert_int_equal(eb_btf_find_by_name_kind(btf, ".ksyms", BTF_KIND_DATASEC), -ENOENT);
+	assert_int_equal(eb_object_prog(obj, 0)->relocs[0].kind, EB_RELO_KFUNC);
+	eb_object_close(obj);
+
+	obj = open_obj("ksyms");
+	e = extern_named(obj, "__x64_sys_getpid");
+	assert_int_equal(e->kind, EB_EXT_KSYM);
+	assert_false(e->typed);
+	assert_true(extern_named(obj, "ebpfs_no_such_symbol")->weak);
+	eb_object_close(obj);
+	obj = open_obj("ksym_typed");
+	assert_true(extern_named(obj, "runqueues")->typed);
+	eb_object_close(obj);
+}
+
+static void test_struct_ops_and_slots(void **state)
+{
+	struct eb_object *obj = open_obj("struct_ops");
+	const struct eb_obj_map *m = map_named(obj, "ebpfs_cc");
+	const struct eb_prog *p;
+	uint32_t i;
+
+	assert_int_equal(m->origin, EB_MAP_STRUCT_OPS);
+	assert_string_equal(eb_map_origin_str(m->origin), "struct_ops");
+	assert_int_equal(m->type, BPF_MAP_TYPE_STRUCT_OPS);
+	assert_string_equal(m->st_ops_tname, "tcp_congestion_ops");
+	assert_int_equal(m->map_flags, 0);
+	assert_int_equal(m->init_slot_cnt, 3);
+	for (i = 0; i < m->init_slot_cnt; i++) {
+		p = eb_object_find_prog(obj, m->init_slots[i].sym_name);
+		assert_non_null(p);
+		assert_int_equal(p->type, BPF_PROG_TYPE_STRUCT_OPS);
+		assert_int_equal(p->st_ops_member, m->init_slots[i].index);
+	}
+	eb_object_close(obj);
+	obj = open_obj("struct_ops_link");
+	assert_int_equal(map_named(obj, "ebpfs_cc_link")->map_flags, 1u << 13);
+	eb_object_close(obj);
+
+	/* prog array and map-in-map initial slots from .rel.maps */
+	obj = open_obj("tail_calls");
+	m = map_named(obj, "tc_jmp");
+	assert_int_equal(m->value_size, 4);
+	assert_int_equal(m->init_slot_cnt, 2);
+	assert_int_equal(m->init_slots[0].index, 0);
+	assert_string_equal(m->init_slots[0].sym_name, "tc_step0");
+	assert_int_equal(m->init_slots[1].index, 2);
+	assert_string_equal(m->init_slots[1].sym_name, "tc_step2");
+	eb_object_close(obj);
+	obj = open_obj("map_in_map");
+	m = map_named(obj, "mim_hash");
+	assert_int_equal(m->init_slot_cnt, 1);
+	assert_int_equal(m->init_slots[0].index, 3);
+	assert_string_equal(m->init_slots[0].sym_name, "mim_inner_b");
+	assert_non_null(m->inner);
+	assert_int_equal(map_named(obj, "mim_empty")->init_slot_cnt, 0);
+	assert_int_equal(map_named(obj, "mim_empty")->inner->value_size, 4);
+	eb_object_close(obj);
+}
+
+/* CO-RE records become relocations of their function, in insn order. */
+static void test_core_records(void **state)
+{
+	struct eb_object *obj = open_obj("core_read");
+	const struct eb_prog *p = eb_object_find_prog(obj, "core_getpid");
+	uint32_t i, n = 0, kinds = 0;
+
+	for (i = 0; i < p->reloc_cnt; i++) {
+		const struct eb_reloc *r = &p->relocs[i];
+
+		if (r->kind != EB_RELO_CORE)
+			continue;
+		n++;
+		kinds |= 1u << r->core_kind;
+		assert_true(r->insn_idx < p->insn_cnt);
+		if (i)
+			assert_true(p->relocs[i - 1].insn_idx <= r->insn_idx);
+	}
+	assert_int_equal(n, 15);
+	/* offset, size, exists, signed, lshift, rshift, type size/exists, enum value/exists */
+	assert_int_equal(kinds, 1u << BPF_CORE_FIELD_BYTE_OFFSET | 1u << BPF_CORE_FIELD_BYTE_SIZE |
+			 1u << BPF_CORE_FIELD_EXISTS | 1u << BPF_CORE_FIELD_SIGNED |
+			 1u << BPF_CORE_FIELD_LSHIFT_U64 | 1u << BPF_CORE_FIELD_RSHIFT_U64 |
+			 1u << BPF_CORE_TYPE_SIZE | 1u << BPF_CORE_TYPE_EXISTS |
+			 1u << BPF_CORE_ENUMVAL_VALUE | 1u << BPF_CORE_ENUMVAL_EXISTS);
+	assert_string_equal(eb_reloc_kind_str(EB_RELO_CORE), "core");
+	eb_object_close(obj);
+}
+
+static void test_symbols_accessor(void **state)
+{
+	struct eb_object *obj = open_obj("multi");
+	const struct eb_elf_sym *s;
+	unsigned int i, labels = 0;
+	size_t size;
+	const void *data;
+	const struct eb_section *sec = NULL;
+
+	for (i = 1; i < eb_object_sec_cnt(obj); i++)
+		if (!strcmp(eb_object_sec(obj, i)->name, "xdp"))
+			sec = eb_object_sec(obj, i);
+	assert_non_null(sec);
+	data = eb_object_sec_data(obj, sec->idx, &size);
+	assert_non_null(data);
+	assert_int_equal(size, sec->size);
+	for (i = 0; i < eb_object_sym_cnt(obj); i++) {
+		s = eb_object_sym(obj, i);
+		if (s->shndx == sec->idx && s->type == STT_NOTYPE && !strncmp(s->name, "LBB", 3))
+			labels++;
+	}
+	assert_int_equal(labels, 3);
+	assert_null(eb_object_sym(obj, eb_object_sym_cnt(obj)));
+	assert_null(eb_object_sec_data(obj, 9999, &size));
+	assert_int_equal(size, 0);
+	eb_object_close(obj);
 }
 
 /* --- malformed objects ---------------------------------------------------------- */
@@ -804,6 +1003,8 @@ static void test_fuzz_random_bytes(void **state)
 {
 	static const char *const names[] = {
 		"subprogs", "globals", "maps_btf", "legacy_maps", "loop_cb",
+		"core_flavors", "kconfig", "kfuncs", "struct_ops", "map_in_map",
+		"tail_calls",
 	};
 	unsigned int seed = 12345, i, k, n;
 	struct eb_object *obj;
@@ -827,13 +1028,23 @@ static void test_fuzz_random_bytes(void **state)
 
 					for (r = 0; r < p->reloc_cnt; r++) {
 						assert_true(p->relocs[r].insn_idx < p->insn_cnt);
-						if (p->relocs[r].kind == EB_RELO_CALL ||
-						    p->relocs[r].kind == EB_RELO_FUNC_PTR)
+						switch (p->relocs[r].kind) {
+						case EB_RELO_CALL:
+						case EB_RELO_FUNC_PTR:
 							assert_true((unsigned int)p->relocs[r].func_idx <
 								    eb_object_func_cnt(obj));
-						else
+							break;
+						case EB_RELO_EXTERN:
+						case EB_RELO_KFUNC:
+							assert_true((unsigned int)p->relocs[r].ext_idx <
+								    eb_object_extern_cnt(obj));
+							break;
+						case EB_RELO_CORE:
+							break;
+						default:
 							assert_true((unsigned int)p->relocs[r].map_idx <
 								    eb_object_map_cnt(obj));
+						}
 					}
 				}
 				eb_object_close(obj);
@@ -870,6 +1081,10 @@ int main(void)
 		cmocka_unit_test(test_multi_and_targets),
 		cmocka_unit_test(test_names_version),
 		cmocka_unit_test(test_section_names),
+		cmocka_unit_test(test_externs),
+		cmocka_unit_test(test_struct_ops_and_slots),
+		cmocka_unit_test(test_core_records),
+		cmocka_unit_test(test_symbols_accessor),
 		cmocka_unit_test(test_bad_not_elf),
 		cmocka_unit_test(test_bad_truncated),
 		cmocka_unit_test(test_bad_header),

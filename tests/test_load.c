@@ -16,8 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <cmocka.h>
 
+#include "btf.h"
 #include "log.h"
 #include "object.h"
 #include "strbuf.h"
@@ -556,16 +561,715 @@ static void test_tracepoints(void **state)
 	eb_object_close(obj);
 }
 
+
+/* --- issue 6: libbpf-style objects ------------------------------------------------ */
+
+static struct eb_btf *vmlinux_btf;
+
+static struct eb_btf *vmlinux(void)
+{
+	if (!vmlinux_btf && eb_btf_load_vmlinux(&vmlinux_btf))
+		fail_msg("cannot parse /sys/kernel/btf/vmlinux");
+	return vmlinux_btf;
+}
+
+static int vmlinux_id(const char *name, int kind)
+{
+	int id = eb_btf_find_by_name_kind(vmlinux(), name, kind);
+
+	if (id <= 0)
+		fail_msg("no %s in vmlinux", name);
+	return id;
+}
+
+static struct eb_object *load_with(const char *name, const struct eb_load_opts *o)
+{
+	struct eb_object *obj = open_obj(name);
+	int err = eb_object_load(obj, o);
+
+	if (err)
+		fail_msg("load %s: %d: %s", name, err, eb_object_errmsg(obj));
+	return obj;
+}
+
+/* Byte offset of variable var in DATASEC sec of the object's BTF. */
+static uint32_t var_off(struct eb_object *obj, const char *sec, const char *var)
+{
+	struct eb_btf *btf = eb_object_btf(obj);
+	int ds = eb_btf_find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
+	const struct btf_type *t;
+	uint16_t i;
+
+	assert_true(ds > 0);
+	t = eb_btf_type_by_id(btf, (uint32_t)ds);
+	for (i = 0; i < eb_btf_vlen(t); i++) {
+		const char *n = eb_btf_name(btf, eb_btf_secinfos(t)[i].type);
+
+		if (n && !strcmp(n, var))
+			return eb_btf_secinfos(t)[i].offset;
+	}
+	fail_msg("no variable %s in %s", var, sec);
+	return 0;
+}
+
+/* Read (get) or write a global variable of a loaded object's data map. */
+static void global_rw(struct eb_object *obj, const char *sec, const char *var,
+		      void *val, size_t size, bool write)
+{
+	const struct eb_obj_map *m = map_named(obj, sec);
+	uint32_t key = 0, off = var_off(obj, sec, var);
+	unsigned char *buf = calloc(1, m->value_size);
+
+	assert_non_null(buf);
+	assert_int_equal(eb_sys_map_lookup_elem(m->fd, &key, buf, 0), 0);
+	if (write) {
+		memcpy(buf + off, val, size);
+		assert_int_equal(eb_sys_map_update_elem(m->fd, &key, buf, BPF_ANY), 0);
+	} else {
+		memcpy(val, buf + off, size);
+	}
+	free(buf);
+}
+
+static uint64_t get_u64(struct eb_object *obj, const char *var)
+{
+	uint64_t v = 0;
+
+	global_rw(obj, ".bss", var, &v, sizeof(v), false);
+	return v;
+}
+
+static uint32_t get_u32(struct eb_object *obj, const char *var)
+{
+	uint32_t v = 0;
+
+	global_rw(obj, ".bss", var, &v, sizeof(v), false);
+	return v;
+}
+
+/* Attach to a tracepoint of this process (perf_event_open + SET_BPF):
+ * the perf fd, or -1 when tracefs is not there. */
+static int attach_tp(const struct eb_prog *p, const char *event)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	struct perf_event_attr attr;
+	char path[512];
+	unsigned int i;
+	void *data = NULL;
+	size_t size;
+	int fd;
+
+	for (i = 0; i < EB_ARRAY_SIZE(roots) && !data; i++) {
+		snprintf(path, sizeof(path), "%s/events/%s/id", roots[i], event);
+		if (eb_read_file(path, &data, &size))
+			data = NULL;
+	}
+	if (!data)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.size = sizeof(attr);
+	attr.config = strtoull(data, NULL, 10);
+	attr.sample_period = 1;
+	free(data);
+	fd = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->fd), 0);
+	assert_int_equal(ioctl(fd, PERF_EVENT_IOC_ENABLE, 0), 0);
+	return fd;
+}
+
+#define REQUIRE_TP(fd)							\
+	do {								\
+		if ((fd) < 0) {						\
+			printf("SKIP %s: no tracefs events\n", __func__); \
+			eb_object_close(obj);				\
+			skip();						\
+		}							\
+	} while (0)
+
+static void test_core_read(void **state)
+{
+	struct eb_load_opts o = { 0 };
+	struct eb_object *obj;
+	uint32_t tgid = (uint32_t)getpid();
+	int64_t arena;
+	int tp, id;
+
+	REQUIRE_BPF();
+	/* the kernel's BTF passed in: used, not freed */
+	o.kernel_btf = vmlinux();
+	obj = load_with("core_read", &o);
+	global_rw(obj, ".bss", "target_tgid", &tgid, sizeof(tgid), true);
+	tp = attach_tp(prog_named(obj, "core_getpid"), "syscalls/sys_enter_getpid");
+	REQUIRE_TP(tp);
+	syscall(SYS_getpid);
+	close(tp);
+	assert_int_equal(get_u32(obj, "calls"), 1);
+	assert_int_equal(get_u32(obj, "seen_pid"), (uint32_t)syscall(SYS_gettid));
+	assert_int_equal(get_u32(obj, "seen_tgid"), tgid);
+	assert_int_equal(get_u32(obj, "seen_ppid"), (uint32_t)getppid());
+	assert_int_equal(get_u32(obj, "comm_len"), 16);
+	assert_int_equal(get_u32(obj, "has_pid"), 1);
+	id = vmlinux_id("task_struct", BTF_KIND_STRUCT);
+	assert_int_equal(get_u32(obj, "task_size"), eb_btf_resolve_size(vmlinux(), (uint32_t)id));
+	assert_int_equal(get_u32(obj, "ts_exists"), 1);
+	assert_int_equal(get_u32(obj, "ev_value"), BPF_MAP_TYPE_ARRAY);
+	id = vmlinux_id("bpf_map_type", BTF_KIND_ENUM);
+	assert_int_equal(get_u32(obj, "ev_exists"),
+			 !eb_btf_find_enum_value(vmlinux(), (uint32_t)id, "BPF_MAP_TYPE_ARENA", &arena));
+	assert_int_equal(get_u32(obj, "in_execve"), 0);
+	eb_object_close(obj);
+	/* still usable: the loader did not free it */
+	assert_true(eb_btf_find_by_name_kind(vmlinux(), "task_struct", BTF_KIND_STRUCT) > 0);
+}
+
+static void test_core_flavors(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_prog *p;
+	uint32_t i, poisoned = 0;
+	int tp;
+
+	REQUIRE_BPF();
+	obj = load_obj("core_flavors");
+	p = prog_named(obj, "flavors_getpid");
+	/* the read of the missing field became the poison call */
+	for (i = 0; i < p->reloc_cnt; i++) {
+		const struct eb_reloc *r = &p->relocs[i];
+
+		if (r->kind == EB_RELO_CORE && r->core_kind == BPF_CORE_FIELD_BYTE_OFFSET &&
+		    !strcmp(eb_btf_name(eb_object_btf(obj), r->core_type_id), "task_struct___old")) {
+			assert_int_equal(p->final_insns[r->insn_idx].code, BPF_JMP | BPF_CALL);
+			assert_int_equal(p->final_insns[r->insn_idx].imm, 0xbad2310);
+			poisoned++;
+		}
+	}
+	assert_int_equal(poisoned, 1);
+	tp = attach_tp(p, "syscalls/sys_enter_getpid");
+	REQUIRE_TP(tp);
+	syscall(SYS_getpid);
+	close(tp);
+	assert_int_equal(get_u32(obj, "new_pid"), (uint32_t)syscall(SYS_gettid));
+	assert_int_equal(get_u32(obj, "old_state"), 0);
+	assert_int_equal(get_u64(obj, "old_value"), 0);
+	assert_int_equal(get_u32(obj, "enum_exists"), 1);
+	assert_int_equal(get_u32(obj, "gone_enum"), 0);
+	assert_int_equal(get_u32(obj, "no_type"), 0);
+	eb_object_close(obj);
+}
+
+static int map_named_fd(struct eb_object *obj, const char *name)
+{
+	const struct eb_obj_map *m = eb_object_find_map(obj, name);
+
+	assert_non_null(m);
+	return m->fd;
+}
+
+/* CONFIG_NAME's value in the running kernel's config (zcat: an
+ * independent reader), "" when unset. */
+static void config_value(const char *name, char *out, size_t size)
+{
+	char cmd[256], line[512];
+	FILE *f;
+
+	out[0] = '\0';
+	snprintf(cmd, sizeof(cmd), "zcat /proc/config.gz 2>/dev/null | grep '^%s='", name);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	if (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(out, size, "%s", line + strlen(name) + 1);
+	}
+	pclose(f);
+}
+
+static void test_kconfig(void **state)
+{
+	struct eb_load_opts o = { 0 };
+	struct eb_object *obj;
+	struct utsname u;
+	unsigned int a = 0, b = 0, c = 0;
+	char hz[64], jit[64], lv[64];
+	uint32_t key = 0;
+	unsigned char val[64];
+	int fds;
+
+	REQUIRE_BPF();
+	config_value("CONFIG_HZ", hz, sizeof(hz));
+	if (!hz[0]) {
+		printf("SKIP %s: no /proc/config.gz with CONFIG_HZ\n", __func__);
+		skip();
+	}
+	config_value("CONFIG_BPF_JIT", jit, sizeof(jit));
+	config_value("CONFIG_LOCALVERSION", lv, sizeof(lv));
+	assert_int_equal(uname(&u), 0);
+	sscanf(u.release, "%u.%u.%u", &a, &b, &c);
+
+	obj = load_obj("kconfig");
+	assert_int_equal(run(prog_named(obj, "kconfig_sock")), 1);
+	assert_int_equal(get_u32(obj, "kver"), a << 16 | b << 8 | (c > 255 ? 255 : c));
+	assert_int_equal(get_u32(obj, "wrapper"), 1);
+	assert_int_equal(get_u32(obj, "cookie"), 1);
+	assert_int_equal(get_u32(obj, "hz"), strtoul(hz, NULL, 0));
+	assert_int_equal(get_u32(obj, "bpf_sys"), 1);
+	assert_int_equal(get_u32(obj, "tri"), !strcmp(jit, "y") ? 1 : !strcmp(jit, "m") ? 2 : 0);
+	assert_int_equal(get_u32(obj, "missing"), 0);
+	assert_int_equal(get_u32(obj, "release0"), lv[0] == '"' ? (unsigned char)lv[1] : 0);
+	/* the .kconfig map: read-only for programs, frozen */
+	check_map(obj, ".kconfig", "kconfig.kconfig", BPF_MAP_TYPE_ARRAY, 4,
+		  map_named(obj, ".kconfig")->value_size, 1, BPF_F_MMAPABLE | BPF_F_RDONLY_PROG);
+	memset(val, 0, sizeof(val));
+	assert_int_equal(eb_sys_map_update_elem(map_named(obj, ".kconfig")->fd, &key, val, 0), -EPERM);
+	eb_object_close(obj);
+
+	/* the caller's lines come first */
+	o.kconfig = "CONFIG_HZ=123\n# CONFIG_BPF_JIT is not set\nCONFIG_LOCALVERSION=\"xy\"\n";
+	obj = load_with("kconfig", &o);
+	assert_int_equal(run(prog_named(obj, "kconfig_sock")), 1);
+	assert_int_equal(get_u32(obj, "hz"), 123);
+	assert_int_equal(get_u32(obj, "tri"), 0);
+	assert_int_equal(get_u32(obj, "release0"), 'x');
+	eb_object_close(obj);
+
+	/* a value that does not suit the type */
+	o.kconfig = "CONFIG_HZ=abc\n";
+	obj = open_obj("kconfig");
+	fds = count_fds();
+	assert_int_equal(eb_object_load(obj, &o), -EINVAL);
+	assert_non_null(strstr(eb_object_errmsg(obj), "extern 'CONFIG_HZ'"));
+	assert_int_equal(count_fds(), fds);	/* nothing left open */
+	assert_int_equal(map_named_fd(obj, ".kconfig"), -1);
+	eb_object_close(obj);
+}
+
+static uint64_t kallsyms_addr(const char *name)
+{
+	char line[512], sym[256], type;
+	unsigned long long addr;
+	uint64_t found = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 && !strcmp(sym, name)) {
+			found = addr;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+static const struct eb_obj_extern *extern_named(struct eb_object *obj, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < eb_object_extern_cnt(obj); i++)
+		if (!strcmp(eb_object_extern(obj, i)->name, name))
+			return eb_object_extern(obj, i);
+	fail_msg("no extern %s", name);
+	return NULL;
+}
+
+static void test_ksyms(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_obj_extern *e;
+	uint64_t missing = 1;
+	int tp;
+
+	REQUIRE_BPF();
+	obj = load_obj("ksyms");
+	assert_int_equal(eb_object_extern_cnt(obj), 2);
+	e = extern_named(obj, "__x64_sys_getpid");
+	assert_int_equal(e->kind, EB_EXT_KSYM);
+	assert_false(e->typed);
+	assert_true(e->resolved);
+	assert_true(e->value != 0);
+	assert_int_equal(e->value, kallsyms_addr("__x64_sys_getpid"));
+	e = extern_named(obj, "ebpfs_no_such_symbol");
+	assert_true(e->weak);
+	assert_false(e->resolved);
+	tp = attach_tp(prog_named(obj, "ksyms_getpid"), "syscalls/sys_enter_getpid");
+	REQUIRE_TP(tp);
+	syscall(SYS_getpid);
+	close(tp);
+	assert_int_equal(get_u64(obj, "sym_addr"), kallsyms_addr("__x64_sys_getpid"));
+	global_rw(obj, ".data", "missing", &missing, sizeof(missing), false);
+	assert_int_equal(missing, 0);	/* was 1 */
+	eb_object_close(obj);
+
+	/* typed: resolved in BTF, refused by a kernel without KALLSYMS_ALL */
+	obj = open_obj("ksym_typed");
+	if (eb_object_load(obj, NULL) == 0) {
+		assert_int_equal(eb_object_extern(obj, 0)->target_btf_id,
+				 vmlinux_id("runqueues", BTF_KIND_VAR));
+	} else {
+		assert_true(eb_object_extern(obj, 0)->typed);
+		assert_non_null(strstr(eb_object_prog_log(prog_named(obj, "ksym_typed_switch")),
+				       "failed to find the address for kernel symbol 'runqueues'"));
+		printf("SKIP %s: typed ksym: this kernel has no runqueues in kallsyms\n", __func__);
+	}
+	eb_object_close(obj);
+}
+
+static void test_kfuncs(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_prog *p;
+	uint32_t i, kf = 0;
+
+	REQUIRE_BPF();
+	obj = load_obj("kfuncs");
+	p = prog_named(obj, "kfuncs_switch");
+	assert_int_equal(p->attach_btf_id, vmlinux_id("btf_trace_sched_switch", BTF_KIND_TYPEDEF));
+	for (i = 0; i < p->reloc_cnt; i++) {
+		const struct eb_reloc *r = &p->relocs[i];
+
+		if (r->kind != EB_RELO_KFUNC)
+			continue;
+		kf++;
+		assert_int_equal(p->final_insns[r->insn_idx].src_reg, BPF_PSEUDO_KFUNC_CALL);
+		assert_int_equal(p->final_insns[r->insn_idx].imm,
+				 vmlinux_id(r->sym_name, BTF_KIND_FUNC));
+	}
+	assert_int_equal(kf, 4);
+	eb_object_close(obj);
+
+	obj = load_obj("kfunc_weak");
+	p = prog_named(obj, "kfunc_weak_switch");
+	for (i = 0; i < p->reloc_cnt; i++) {
+		const struct eb_reloc *r = &p->relocs[i];
+
+		if (strcmp(r->sym_name, "ebpfs_no_such_kfunc"))
+			continue;
+		if (r->kind == EB_RELO_KFUNC) {
+			assert_int_equal(p->final_insns[r->insn_idx].src_reg, BPF_PSEUDO_KFUNC_CALL);
+			assert_int_equal(p->final_insns[r->insn_idx].imm, 0);
+		} else {
+			assert_int_equal(r->kind, EB_RELO_EXTERN);
+			assert_int_equal(p->final_insns[r->insn_idx].src_reg, 0);
+			assert_int_equal(p->final_insns[r->insn_idx].imm, 0);
+		}
+	}
+	eb_object_close(obj);
+}
+
+static void test_map_in_map(void **state)
+{
+	struct eb_object *obj;
+	struct bpf_map_info a, b;
+	uint32_t key = 0, id = 0;
+	uint64_t v = 0;
+
+	REQUIRE_BPF();
+	obj = load_obj("map_in_map");
+	map_info(map_named(obj, "mim_inner_a")->fd, &a);
+	map_info(map_named(obj, "mim_inner_b")->fd, &b);
+	/* user space reads the inner map's id from a map of maps */
+	assert_int_equal(eb_sys_map_lookup_elem(map_named(obj, "mim_outer")->fd, &key, &id, 0), 0);
+	assert_int_equal(id, a.id);
+	key = 1;
+	assert_int_equal(eb_sys_map_lookup_elem(map_named(obj, "mim_outer")->fd, &key, &id, 0), 0);
+	assert_int_equal(id, b.id);
+	key = 3;
+	assert_int_equal(eb_sys_map_lookup_elem(map_named(obj, "mim_hash")->fd, &key, &id, 0), 0);
+	assert_int_equal(id, b.id);
+	key = 0;
+	assert_int_equal(eb_sys_map_lookup_elem(map_named(obj, "mim_hash")->fd, &key, &id, 0), -ENOENT);
+	assert_int_equal(eb_sys_map_lookup_elem(map_named(obj, "mim_empty")->fd, &key, &id, 0), -ENOENT);
+	check_map(obj, "mim_empty", "mim_empty", BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 4, 0);
+	/* the program walks them: 3 inner maps found */
+	assert_int_equal(run(prog_named(obj, "mim_sock")), 3);
+	assert_int_equal(eb_sys_map_lookup_elem(map_named(obj, "mim_inner_a")->fd, &key, &v, 0), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(eb_sys_map_lookup_elem(map_named(obj, "mim_inner_b")->fd, &key, &v, 0), 0);
+	assert_int_equal(v, 1);
+	key = 1;
+	assert_int_equal(eb_sys_map_lookup_elem(map_named(obj, "mim_inner_b")->fd, &key, &v, 0), 0);
+	assert_int_equal(v, 10);
+	eb_object_close(obj);
+}
+
+static void test_tail_calls(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_prog *entry;
+	uint32_t slot;
+
+	REQUIRE_BPF();
+	obj = load_obj("tail_calls");
+	entry = prog_named(obj, "tc_entry");
+	assert_int_equal(run(entry), 10);
+	slot = 2;
+	global_rw(obj, ".bss", "slot", &slot, sizeof(slot), true);
+	assert_int_equal(run(entry), 12);
+	slot = 1;	/* tc_step1 is loaded but not in the array */
+	global_rw(obj, ".bss", "slot", &slot, sizeof(slot), true);
+	assert_int_equal(run(entry), 99);
+	assert_int_equal(run(prog_named(obj, "tc_step1")), 11);
+	eb_object_close(obj);
+}
+
+static void test_struct_ops(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_obj_map *m;
+	const struct btf_type *kt, *vt;
+	struct bpf_map_info info;
+	const char *names[] = { "ebpfs_ssthresh", "ebpfs_undo_cwnd", "ebpfs_cong_avoid" };
+	const char *members[] = { "ssthresh", "undo_cwnd", "cong_avoid" };
+	uint32_t key = 0, data_off = 0, i;
+	int kt_id, vt_id, err;
+	void *avail = NULL;
+	size_t size;
+
+	REQUIRE_BPF();
+	obj = load_obj("struct_ops");
+	m = map_named(obj, "ebpfs_cc");
+	assert_int_equal(m->origin, EB_MAP_STRUCT_OPS);
+	assert_string_equal(m->st_ops_tname, "tcp_congestion_ops");
+	kt_id = vmlinux_id("tcp_congestion_ops", BTF_KIND_STRUCT);
+	vt_id = vmlinux_id("bpf_struct_ops_tcp_congestion_ops", BTF_KIND_STRUCT);
+	kt = eb_btf_type_by_id(vmlinux(), (uint32_t)kt_id);
+	vt = eb_btf_type_by_id(vmlinux(), (uint32_t)vt_id);
+	map_info(m->fd, &info);
+	assert_int_equal(info.type, BPF_MAP_TYPE_STRUCT_OPS);
+	assert_int_equal(info.btf_vmlinux_value_type_id, vt_id);
+	assert_int_equal(info.value_size, vt->size);
+	for (i = 0; i < eb_btf_vlen(vt); i++)
+		if (!strcmp(eb_btf_name(vmlinux(), 0) ?: "", "") &&
+		    !strcmp(eb_btf_str(vmlinux(), eb_btf_members(vt)[i].name_off), "data"))
+			data_off = eb_btf_member_bit_offset(vt, i) / 8;
+	assert_true(data_off > 0);
+	for (i = 0; i < 3; i++) {
+		const struct eb_prog *p = prog_named(obj, names[i]);
+		uint32_t j;
+		uint64_t fd;
+
+		assert_true(p->fd >= 0);
+		assert_int_equal(p->attach_btf_id, kt_id);
+		for (j = 0; j < eb_btf_vlen(kt); j++)
+			if (!strcmp(eb_btf_str(vmlinux(), eb_btf_members(kt)[j].name_off), members[i]))
+				break;
+		assert_int_equal(p->expected_attach_type, j);
+		memcpy(&fd, (const char *)m->init_data + data_off +
+		       eb_btf_member_bit_offset(kt, j) / 8, sizeof(fd));
+		assert_int_equal(fd, (uint64_t)p->fd);
+	}
+	for (i = 0; i < eb_btf_vlen(kt); i++)
+		if (!strcmp(eb_btf_str(vmlinux(), eb_btf_members(kt)[i].name_off), "name"))
+			assert_string_equal((const char *)m->init_data + data_off +
+					    eb_btf_member_bit_offset(kt, i) / 8, "ebpfs_cc");
+	/* registering it is the attach step: the kernel then lists it */
+	err = eb_sys_map_update_elem(m->fd, &key, m->init_data, 0);
+	if (err) {
+		printf("SKIP %s: registering the congestion control: %s\n", __func__,
+		       eb_strerror(err));
+	} else {
+		assert_int_equal(eb_read_file("/proc/sys/net/ipv4/tcp_available_congestion_control",
+					      &avail, &size), 0);
+		assert_non_null(strstr(avail, "ebpfs_cc"));
+		free(avail);
+		assert_int_equal(eb_sys_map_delete_elem(m->fd, &key), 0);
+	}
+	eb_object_close(obj);
+
+	/* .struct_ops.link: BPF_F_LINK */
+	obj = load_obj("struct_ops_link");
+	map_info(map_named(obj, "ebpfs_cc_link")->fd, &info);
+	assert_int_equal(info.map_flags, 1u << 13);
+	eb_object_close(obj);
+}
+
+static void test_section_names_load(void **state)
+{
+	struct eb_object *obj;
+	struct bpf_prog_info info;
+	const struct eb_prog *p;
+
+	REQUIRE_BPF();
+	obj = load_obj("sec_old_xdp");
+	p = prog_named(obj, "xdp_vlan_prog");
+	prog_info(p->fd, &info);
+	assert_int_equal(info.type, BPF_PROG_TYPE_XDP);
+	assert_int_equal(run(p), 2);
+	eb_object_close(obj);
+	obj = load_obj("sec_old_cls");
+	p = prog_named(obj, "cls_three");
+	prog_info(p->fd, &info);
+	assert_int_equal(info.type, BPF_PROG_TYPE_SCHED_CLS);
+	assert_string_equal(p->attach_target, "3");
+	assert_int_equal(run(p), 3);
+	eb_object_close(obj);
+	obj = load_obj("sec_tcx");
+	assert_int_equal(prog_named(obj, "tcx_in")->expected_attach_type, EB_ATTACH_TCX_INGRESS);
+	assert_int_equal(prog_named(obj, "tcx_out")->expected_attach_type, EB_ATTACH_TCX_EGRESS);
+	assert_int_equal(prog_named(obj, "tc_out")->expected_attach_type, EB_ATTACH_TCX_EGRESS);
+	eb_object_close(obj);
+	obj = load_obj("sec_netfilter");
+	prog_info(prog_named(obj, "nf_accept")->fd, &info);
+	assert_int_equal(info.type, EB_PROG_TYPE_NETFILTER);
+	eb_object_close(obj);
+	obj = load_obj("sec_uprobe_multi");
+	assert_int_equal(prog_named(obj, "upm_main")->expected_attach_type,
+			 EB_ATTACH_TRACE_UPROBE_MULTI);
+	assert_int_equal(prog_named(obj, "upm_sleepable")->prog_flags, BPF_F_SLEEPABLE);
+	eb_object_close(obj);
+}
+
+/* fentry/fexit/lsm: EPERM on this test kernel; elsewhere they load. */
+static void test_tracing_refused(void **state)
+{
+	static const char *const names[] = { "fentry", "lsm" };
+	unsigned int i;
+
+	REQUIRE_BPF();
+	for (i = 0; i < EB_ARRAY_SIZE(names); i++) {
+		struct eb_object *obj = open_obj(names[i]);
+		int err = eb_object_load(obj, NULL);
+
+		if (!err) {
+			assert_true(eb_object_prog(obj, 0)->attach_btf_id > 0);
+		} else {
+			assert_int_equal(err, -EPERM);
+			assert_non_null(strstr(eb_object_errmsg(obj), "Operation not permitted"));
+			printf("SKIP %s: %s: this kernel refuses the load with EPERM\n",
+			       __func__, names[i]);
+		}
+		if (!strcmp(names[i], "fentry"))
+			assert_int_equal(prog_named(obj, "fe_nanosleep")->attach_btf_id,
+					 vmlinux_id("do_nanosleep", BTF_KIND_FUNC));
+		else
+			assert_int_equal(prog_named(obj, "lsm_file_open")->attach_btf_id,
+					 vmlinux_id("bpf_lsm_file_open", BTF_KIND_FUNC));
+		eb_object_close(obj);
+	}
+}
+
+static void test_shared_and_knobs(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_prog *p;
+	uint32_t one = 1, big = 128;
+	uint64_t x = 0;
+
+	REQUIRE_BPF();
+	obj = load_obj("shared_subprogs");
+	assert_int_equal(run(prog_named(obj, "ss_xdp")), 7);
+	assert_int_equal(run(prog_named(obj, "ss_sock")), 16);
+	assert_int_equal(run(prog_named(obj, "ss_tc")), 31);
+	assert_int_equal(run(prog_named(obj, "ss_tc2")), 6);
+	eb_object_close(obj);
+
+	/* subprograms are placed depth first in call order, as libbpf does:
+	 * sub_xdp calls sub_add3 (which calls sub_double), then sub_global */
+	obj = load_obj("subprogs");
+	p = prog_named(obj, "sub_xdp");
+	{
+		uint32_t base = p->insn_cnt, add3 = 0, dbl = 0, glob = 0;
+		unsigned int i;
+
+		for (i = 0; i < eb_object_func_cnt(obj); i++) {
+			const struct eb_prog *f = eb_object_func(obj, i);
+
+			if (!strcmp(f->name, "sub_add3"))
+				add3 = f->insn_cnt;
+			else if (!strcmp(f->name, "sub_double"))
+				dbl = f->insn_cnt;
+			else if (!strcmp(f->name, "sub_global"))
+				glob = f->insn_cnt;
+		}
+		assert_int_equal(p->final_cnt, base + add3 + dbl + glob);
+		/* insn 0 calls sub_add3 at base, whose call reaches sub_double
+		 * right behind it; insn 3 calls sub_global after both */
+		assert_int_equal(p->final_insns[0].imm, (int32_t)base - 1);
+		assert_int_equal(p->final_insns[3].imm, (int32_t)(base + add3 + dbl) - 4);
+		assert_int_equal(p->final_insns[base + 1].imm, (int32_t)add3 - 2);
+	}
+	eb_object_close(obj);
+
+	obj = open_obj("knobs");
+	assert_int_equal(eb_object_set_global(obj, "drop_all", &one, sizeof(one)), 0);
+	assert_int_equal(eb_object_set_global(obj, "snap_len", &big, sizeof(big)), 0);
+	assert_int_equal(eb_object_set_global(obj, "snap_len", &x, sizeof(x)), -EINVAL);
+	assert_int_equal(eb_object_set_global(obj, "no_such", &one, sizeof(one)), -ENOENT);
+	assert_int_equal(eb_object_load(obj, NULL), 0);
+	assert_int_equal(eb_object_set_global(obj, "drop_all", &one, sizeof(one)), -EBUSY);
+	p = prog_named(obj, "knobs_xdp");
+	assert_int_equal(run(p), 1);	/* XDP_DROP */
+	assert_int_equal(run(prog_named(obj, "knobs_sock")), 128);
+	assert_int_equal(get_u64(obj, "packets"), 1);
+	assert_int_equal(get_u64(obj, "total"), 3);
+	eb_object_close(obj);
+	obj = load_obj("knobs");
+	assert_int_equal(run(prog_named(obj, "knobs_xdp")), 2);	/* the defaults */
+	assert_int_equal(run(prog_named(obj, "knobs_sock")), 64);
+	eb_object_close(obj);
+
+	obj = load_obj("timer_lock");
+	assert_int_equal(run(prog_named(obj, "tl_count")), 1);
+	assert_int_equal(run(prog_named(obj, "tl_count")), 2);
+	eb_object_close(obj);
+}
+
+static void test_iter_and_sleepable(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_prog *p;
+	struct eb_test_run_opts o;
+	char buf[4096], want[64];
+	struct eb_strbuf text = EB_STRBUF_INIT;
+	uint32_t ctx = 41;
+	int link, it;
+	ssize_t n;
+
+	REQUIRE_BPF();
+	obj = load_obj("iter_task");
+	p = prog_named(obj, "iter_tasks");
+	assert_int_equal(p->attach_btf_id, vmlinux_id("bpf_iter_task", BTF_KIND_FUNC));
+	link = eb_sys_link_create(p->fd, 0, BPF_TRACE_ITER, NULL);
+	assert_true(link >= 0);
+	it = eb_sys_iter_create(link);
+	assert_true(it >= 0);
+	while ((n = read(it, buf, sizeof(buf))) > 0)
+		eb_strbuf_add(&text, buf, (size_t)n);
+	close(it);
+	close(link);
+	snprintf(want, sizeof(want), "\n%d test_load\n", (int)syscall(SYS_gettid));
+	assert_non_null(strstr(text.buf, want));
+	assert_true(get_u64(obj, "tasks") > 1);
+	eb_strbuf_release(&text);
+	eb_object_close(obj);
+
+	obj = load_obj("sleepable");
+	assert_int_equal(prog_named(obj, "slp_uprobe")->prog_flags, BPF_F_SLEEPABLE);
+	p = prog_named(obj, "slp_syscall");
+	assert_int_equal(p->type, BPF_PROG_TYPE_SYSCALL);
+	assert_int_equal(p->prog_flags, BPF_F_SLEEPABLE);
+	memset(&o, 0, sizeof(o));
+	o.ctx_in = &ctx;
+	o.ctx_size_in = sizeof(ctx);
+	assert_int_equal(eb_sys_prog_test_run(p->fd, &o), 0);
+	assert_int_equal(o.retval, 5);
+	assert_int_equal(get_u32(obj, "syscall_out"), 42);
+	eb_object_close(obj);
+}
+
 /* mutated objects that still parse: whatever the kernel says, a failed
  * load closes everything and a successful one closes on eb_object_close */
 static void test_fuzz_load(void **state)
 {
-	static const char *const names[] = { "subprogs", "globals", "loop_cb", "legacy_maps" };
+	static const char *const names[] = { "subprogs", "globals", "loop_cb", "legacy_maps",
+					     "core_flavors", "kconfig", "map_in_map", "struct_ops" };
 	unsigned int seed = 777, i, n, loaded = 0, failed = 0;
+	struct eb_load_opts lo = { 0 };
 	eb_print_fn old;
 	int fds;
 
 	REQUIRE_BPF();
+	lo.kernel_btf = vmlinux();	/* parsed once for all loads */
 	old = eb_set_print(quiet);
 	fds = count_fds();
 	for (n = 0; n < EB_ARRAY_SIZE(names); n++) {
@@ -586,7 +1290,7 @@ static void test_fuzz_load(void **state)
 			buf[off] ^= (unsigned char)(1 + rand_r(&seed) % 255);
 			if (eb_object_open_mem(buf, size, names[n], NULL, &obj))
 				continue;
-			if (eb_object_load(obj, NULL))
+			if (eb_object_load(obj, &lo))
 				failed++;
 			else
 				loaded++;
@@ -618,6 +1322,7 @@ static int teardown(void **state)
 {
 	eb_set_print(NULL);
 	eb_zclose(&reuse_ctx_fd);
+	eb_btf_free(vmlinux_btf);
 	return 0;
 }
 
@@ -637,6 +1342,18 @@ int main(void)
 		cmocka_unit_test(test_skip_and_autoload),
 		cmocka_unit_test(test_verifier_log),
 		cmocka_unit_test(test_tracepoints),
+		cmocka_unit_test(test_core_read),
+		cmocka_unit_test(test_core_flavors),
+		cmocka_unit_test(test_kconfig),
+		cmocka_unit_test(test_ksyms),
+		cmocka_unit_test(test_kfuncs),
+		cmocka_unit_test(test_map_in_map),
+		cmocka_unit_test(test_tail_calls),
+		cmocka_unit_test(test_struct_ops),
+		cmocka_unit_test(test_section_names_load),
+		cmocka_unit_test(test_tracing_refused),
+		cmocka_unit_test(test_shared_and_knobs),
+		cmocka_unit_test(test_iter_and_sleepable),
 		cmocka_unit_test(test_fuzz_load),
 	};
 

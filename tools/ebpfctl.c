@@ -29,22 +29,37 @@
  *     SHT: progbits, nobits, symtab, strtab, rel, rela, llvm_addrsig or
  *       0xHEX.  KIND: the loader's section kind (prog, data, maps, ...).
  *     reloc: FUNC is the program or subprogram, N the instruction index
- *       in it, KIND map_fd / map_value / call / func_ptr, SYM the ELF
- *       symbol ("-" when the call has no ELF relocation), TARGET the map
- *       or function it resolves to, OFF the byte offset into a map value.
+ *       in it, KIND map_fd / map_value / call / func_ptr / extern / kfunc /
+ *       core, SYM the ELF symbol ("-" when the call has no ELF
+ *       relocation; the access string "0:1:2" for core), TARGET the map,
+ *       function or extern it resolves to (core: the local type's name),
+ *       OFF the byte offset into a map value.  core records end in
+ *       " core CORE_KIND" (field_byte_offset, field_exists, type_size,
+ *       enumval_value ...).
+ *   extern NAME kind kconfig|ksym|kfunc weak 0|1 [offset OFF size BYTES]
+ *       (offset and size in the .kconfig map for kconfig externs)
  *     Records come in this order: object, prog and subprog (ELF order),
- *     map (inner right after its outer map), section, reloc.
+ *     map (inner right after its outer map), section, reloc, extern.
  *
- * obj disasm FILE [PROG] (nothing is loaded), like `llvm-objdump -d`:
+ * obj disasm FILE [PROG] (nothing is loaded): exactly the text of
+ * `llvm-objdump -d FILE` (LLVM 14), byte for byte:
+ *   <blank line>
+ *   FILE:\tfile format elf64-bpf         FILE as given on the command line
+ *   then for every non-empty code section, in section order:
+ *   <blank line>
  *   Disassembly of section SEC:
  *   <blank line>
- *   %016x <FUNC>:                  the function's byte offset in SEC
+ *   %016x <LABEL>:                  a symbol's byte offset in SEC: functions
+ *                                   and clang's local labels (LBB0_2)
  *   %8u:\tHEX BYTES\tINSTRUCTION   index in the section, the 8 (or 16 for
- *                                  ld_imm64) bytes, the instruction text
- *   <blank line> between functions and sections.  With PROG only that
- *   function (program or subprogram) is printed.  Unlike llvm-objdump,
- *   jumps are not followed by a target label (<LBB0_2>): the object API
- *   has no local symbols, and "goto +N" already says where.
+ *                                   ld_imm64) bytes, the instruction; a jump
+ *                                   ends in " <LABEL>" or " <LABEL+0xN>"
+ *   with a blank line before every label line after the first.
+ *   With PROG: the same header, then only PROG's section, and in it only
+ *   the lines of that function (program or subprogram) and its local
+ *   labels.  For a function without local labels this is the text of
+ *   `llvm-objdump -d --disassemble-symbols=PROG`; objdump stops at the
+ *   next label, ebpfctl prints the function to its end.
  *
  * obj load FILE [--pin DIR] [--log-level N] (root / CAP_BPF):
  *   prog NAME id ID type TYPE [pinned PATH]
@@ -77,6 +92,8 @@
 
 #include <elf.h>
 
+#include "btf.h"
+#include "core_relo.h"
 #include "disasm.h"
 #include "info.h"
 #include "log.h"
@@ -293,12 +310,24 @@ static void show_relocs(struct eb_strbuf *sb, const struct eb_object *obj,
 			    (unsigned int)r->func_idx < eb_object_func_cnt(obj))
 				target = eb_object_func(obj, r->func_idx)->name;
 			break;
+		case EB_RELO_EXTERN:
+		case EB_RELO_KFUNC:
+			if (r->ext_idx >= 0 &&
+			    (unsigned int)r->ext_idx < eb_object_extern_cnt(obj))
+				target = eb_object_extern(obj, r->ext_idx)->name;
+			break;
+		case EB_RELO_CORE:
+			target = eb_btf_name(eb_object_btf(obj), r->core_type_id);
+			break;
 		}
-		eb_strbuf_addf(sb, "reloc %s insn %u kind %s symbol %s target %s off %u\n",
+		eb_strbuf_addf(sb, "reloc %s insn %u kind %s symbol %s target %s off %u",
 			       tok(fn->name), r->insn_idx,
 			       eb_reloc_kind_str(r->kind), tok(r->sym_name),
 			       tok(target),
 			       r->kind == EB_RELO_MAP_VALUE ? r->map_off : 0);
+		if (r->kind == EB_RELO_CORE)
+			eb_strbuf_addf(sb, " core %s", eb_core_kind_str(r->core_kind));
+		eb_strbuf_addch(sb, '\n');
 	}
 }
 
@@ -364,113 +393,156 @@ static int do_show(int argc, char **argv)
 	for (i = 0; i < eb_object_func_cnt(obj); i++)
 		show_relocs(&sb, obj, eb_object_func(obj, i));
 
+	for (i = 0; i < eb_object_extern_cnt(obj); i++) {
+		const struct eb_obj_extern *e = eb_object_extern(obj, i);
+
+		eb_strbuf_addf(&sb, "extern %s kind %s weak %d",
+			       tok(e->name), eb_extern_kind_str(e->kind), e->weak);
+		if (e->kind == EB_EXT_KCONFIG)
+			eb_strbuf_addf(&sb, " offset %u size %u", e->kconfig_off, e->size);
+		eb_strbuf_addch(&sb, '\n');
+	}
+
 	eb_object_close(obj);
 	return flush_out(&sb);
 }
 
 /* --- obj disasm ----------------------------------------------------------- */
 
-/* The bytes of n slots as lowercase hex pairs separated by spaces. */
-static void add_bytes(struct eb_strbuf *sb, const struct bpf_insn *insn,
-		      uint32_t n)
+/*
+ * The labels llvm-objdump puts into section sec: every named symbol of
+ * the section but the section and file symbols.  *out is malloc'd (the
+ * names are borrowed from the object); returns the count or -ENOMEM.
+ */
+static int sec_labels(const struct eb_object *obj, unsigned int sec,
+		      struct eb_disasm_sym **out)
 {
-	const uint8_t *p = (const uint8_t *)insn;
-	size_t i;
+	struct eb_disasm_sym *syms;
+	unsigned int i, n = 0;
 
-	for (i = 0; i < n * sizeof(*insn); i++)
-		eb_strbuf_addf(sb, i ? " %02x" : "%02x", p[i]);
+	syms = eb_calloc(eb_object_sym_cnt(obj) + 1, sizeof(*syms));
+	if (!syms)
+		return -ENOMEM;
+	for (i = 1; i < eb_object_sym_cnt(obj); i++) {
+		const struct eb_elf_sym *s = eb_object_sym(obj, i);
+
+		if (s->shndx != sec || !s->name[0] || s->type == STT_SECTION ||
+		    s->type == STT_FILE)
+			continue;
+		syms[n].addr = s->value;
+		syms[n].name = s->name;
+		n++;
+	}
+	*out = syms;
+	return (int)n;
 }
 
-/* One function: its label, then one line per instruction. */
-static void disasm_func(struct eb_strbuf *sb, const struct eb_prog *fn)
+/*
+ * Keep the lines of one section's disassembly that lie in bytes
+ * [start, end): its instruction lines ("%8u:") and label lines
+ * ("%016x <NAME>:", each after a blank line).
+ */
+static void keep_range(struct eb_strbuf *out, const char *text,
+		       uint64_t start, uint64_t end)
 {
-	uint32_t i = 0;
-	int n;
+	const char *line = text, *nl;
+	unsigned long long v;
 
-	eb_strbuf_addf(sb, "%016llx <%s>:\n",
-		       (unsigned long long)fn->sec_off * sizeof(struct bpf_insn),
-		       fn->name);
-	while (i < fn->insn_cnt) {
-		eb_strbuf_addf(sb, "%8u:\t", fn->sec_off + i);
-		/* the text goes after the bytes: render it apart first */
-		n = fn->insn_cnt - i >= 2 &&
-		    fn->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) ? 2 : 1;
-		add_bytes(sb, &fn->insns[i], n);
-		eb_strbuf_addch(sb, '\t');
-		n = eb_disasm_insn(fn->insns, fn->insn_cnt, i, sb);
-		eb_strbuf_addch(sb, '\n');
-		i += n > 0 ? n : 1;
+	for (; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		if (nl == line)		/* blank: belongs to the next label */
+			continue;
+		if (line[0] == ' ' || memchr(line, '\t', (size_t)(nl - line))) {
+			v = strtoull(line, NULL, 10) * sizeof(struct bpf_insn);
+		} else {
+			v = strtoull(line, NULL, 16);
+			if (v >= start && v < end)
+				eb_strbuf_addch(out, '\n');
+		}
+		if (v >= start && v < end)
+			eb_strbuf_add(out, line, nl - line + 1);
 	}
 }
 
-static int cmp_func_off(const void *a, const void *b)
+static int disasm_sec(struct eb_strbuf *sb, const struct eb_object *obj,
+		      unsigned int sec, const struct eb_prog *only)
 {
-	const struct eb_prog *fa = *(const struct eb_prog *const *)a;
-	const struct eb_prog *fb = *(const struct eb_prog *const *)b;
+	struct eb_strbuf text = EB_STRBUF_INIT;
+	struct eb_disasm_opts dopts = { 0 };
+	struct eb_disasm_sym *syms = NULL;
+	const void *data;
+	size_t size;
+	int n;
 
-	if (fa->sec_idx != fb->sec_idx)
-		return fa->sec_idx < fb->sec_idx ? -1 : 1;
-	if (fa->sec_off != fb->sec_off)
-		return fa->sec_off < fb->sec_off ? -1 : 1;
+	data = eb_object_sec_data(obj, sec, &size);
+	n = sec_labels(obj, sec, &syms);
+	if (n < 0)
+		return n;
+	dopts.syms = syms;
+	dopts.nsyms = (size_t)n;
+	n = eb_disasm_prog(data, size / sizeof(struct bpf_insn), &dopts, &text);
+	free(syms);
+	if (n < 0) {
+		eb_strbuf_release(&text);
+		return n;
+	}
+	eb_strbuf_addf(sb, "\nDisassembly of section %s:\n",
+		       eb_object_sec(obj, sec)->name);
+	if (only)
+		keep_range(sb, text.buf,
+			   (uint64_t)only->sec_off * sizeof(struct bpf_insn),
+			   (uint64_t)(only->sec_off + only->insn_cnt) *
+			   sizeof(struct bpf_insn));
+	else
+		eb_strbuf_add(sb, text.buf, text.len);
+	eb_strbuf_release(&text);
 	return 0;
 }
 
 static int do_disasm(int argc, char **argv)
 {
 	struct eb_strbuf sb = EB_STRBUF_INIT;
-	const struct eb_prog **funcs = NULL;
+	const struct eb_prog *only = NULL;
 	struct eb_object *obj = NULL;
-	const char *only = NULL;
-	unsigned int i, cnt = 0, printed = 0;
-	uint32_t cur_sec = 0;
+	unsigned int i;
 	int ret;
 
 	if (argc < 1 || argc > 2) {
 		ctl_err("usage: ebpfctl obj disasm FILE [PROG]");
 		return EXIT_USAGE;
 	}
-	if (argc == 2)
-		only = argv[1];
 	ret = open_obj(argv[0], &obj);
 	if (ret)
 		return ret;
-
-	funcs = eb_calloc(eb_object_func_cnt(obj) + 1, sizeof(*funcs));
-	if (!funcs) {
-		ctl_err("out of memory");
-		ret = 1;
-		goto out;
-	}
-	for (i = 0; i < eb_object_func_cnt(obj); i++) {
-		const struct eb_prog *fn = eb_object_func(obj, i);
-
-		if (!only || !strcmp(fn->name, only))
-			funcs[cnt++] = fn;
-	}
-	if (only && !cnt) {
-		ctl_err("%s: no program or subprogram '%s'", argv[0], only);
-		ret = 1;
-		goto out;
-	}
-	qsort(funcs, cnt, sizeof(*funcs), cmp_func_off);
-
-	for (i = 0; i < cnt; i++) {
-		if (!printed || funcs[i]->sec_idx != cur_sec) {
-			if (printed)
-				eb_strbuf_addch(&sb, '\n');
-			eb_strbuf_addf(&sb, "Disassembly of section %s:\n\n",
-				       funcs[i]->sec_name);
-			cur_sec = funcs[i]->sec_idx;
-		} else {
-			eb_strbuf_addch(&sb, '\n');
+	if (argc == 2) {
+		for (i = 0; i < eb_object_func_cnt(obj) && !only; i++)
+			if (!strcmp(eb_object_func(obj, i)->name, argv[1]))
+				only = eb_object_func(obj, i);
+		if (!only) {
+			ctl_err("%s: no program or subprogram '%s'", argv[0], argv[1]);
+			ret = 1;
+			goto out;
 		}
-		disasm_func(&sb, funcs[i]);
-		printed++;
+	}
+	eb_strbuf_addf(&sb, "\n%s:\tfile format elf64-bpf\n", argv[0]);
+	for (i = 1; i < eb_object_sec_cnt(obj); i++) {
+		const struct eb_section *s = eb_object_sec(obj, i);
+
+		if (s->kind != EB_SEC_PROG || !s->size ||
+		    (only && only->sec_idx != i))
+			continue;
+		ret = disasm_sec(&sb, obj, i, only);
+		if (ret < 0) {
+			ctl_err("out of memory");
+			ret = 1;
+			goto out;
+		}
 	}
 	ret = flush_out(&sb);
 out:
 	eb_strbuf_release(&sb);
-	free(funcs);
 	eb_object_close(obj);
 	return ret;
 }

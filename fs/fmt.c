@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fmt.c - spellings of keys and values (see fmt.h).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+
+bool fs_fmt_int_size(size_t size)
+{
+	return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+int64_t fs_fmt_int_value(enum fs_fmt fmt, const void *data, size_t size)
+{
+	union { uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64; } v;
+	bool sgn = fmt == FS_FMT_SINT;
+
+	memcpy(&v, data, size);
+	switch (size) {
+	case 1:
+		return sgn ? (int8_t)v.u8 : (int64_t)v.u8;
+	case 2:
+		return sgn ? (int16_t)v.u16 : (int64_t)v.u16;
+	case 4:
+		return sgn ? (int32_t)v.u32 : (int64_t)v.u32;
+	default:
+		return (int64_t)v.u64;
+	}
+}
+
+void fs_fmt_render(enum fs_fmt fmt, const void *data, size_t size, struct eb_strbuf *out)
+{
+	int64_t v;
+
+	if (fmt == FS_FMT_HEX || !fs_fmt_int_size(size)) {
+		eb_strbuf_addhex(out, data, size);
+		return;
+	}
+	v = fs_fmt_int_value(fmt, data, size);
+	if (fmt == FS_FMT_SINT)
+		eb_strbuf_addf(out, "%" PRId64, v);
+	else
+		eb_strbuf_addf(out, "%" PRIu64, (uint64_t)v);
+}
+
+static void trim(const char **text, size_t *len)
+{
+	while (*len && isspace((unsigned char)**text))
+		(*text)++, (*len)--;
+	while (*len && isspace((unsigned char)(*text)[*len - 1]))
+		(*len)--;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_hex(const char *s, size_t len, uint8_t *out, size_t size)
+{
+	size_t i = 0, n = 0;
+
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		i = 2;
+	while (i < len) {
+		int hi, lo;
+
+		if (isspace((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || n >= size)
+			return -EINVAL;
+		hi = hexval(s[i]);
+		lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[n++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	return n == size ? 0 : -EINVAL;
+}
+
+/* Digits only (after an optional sign / 0x), no overflow. */
+static int parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	unsigned int base = 10;
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i >= len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		int d = hexval(s[i]);
+
+		if (d < 0 || (unsigned int)d >= base)
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)d) / base)
+			return -EINVAL;
+		v = v * base + (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_int(enum fs_fmt fmt, const char *s, size_t len, void *out, size_t size)
+{
+	bool neg = false;
+	uint64_t v, umax = size == 8 ? UINT64_MAX : (1ULL << (size * 8)) - 1;
+	union { uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64; } u;
+
+	if (len && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		s++, len--;
+	}
+	if (parse_u64(s, len, &v))
+		return -EINVAL;
+	if (fmt == FS_FMT_SINT) {
+		uint64_t lim = 1ULL << (size * 8 - 1);	/* |min| */
+
+		if (neg ? v > lim : v > lim - 1)
+			return -EINVAL;
+		if (neg)
+			v = (uint64_t)0 - v;
+	} else {
+		if (neg || v > umax)
+			return -EINVAL;
+	}
+	switch (size) {
+	case 1: u.u8 = (uint8_t)v; break;
+	case 2: u.u16 = (uint16_t)v; break;
+	case 4: u.u32 = (uint32_t)v; break;
+	default: u.u64 = v; break;
+	}
+	memcpy(out, &u, size);
+	return 0;
+}
+
+int fs_fmt_parse(enum fs_fmt fmt, const char *text, size_t len, void *out, size_t size)
+{
+	trim(&text, &len);
+	if (!len)
+		return -EINVAL;
+	if (fmt == FS_FMT_HEX || !fs_fmt_int_size(size))
+		return parse_hex(text, len, out, size);
+	return parse_int(fmt, text, len, out, size);
+}
+
+void fs_fmt_render_percpu(enum fs_fmt fmt, const void *data, size_t size,
+			  size_t stride, unsigned int ncpu, bool oneline,
+			  struct eb_strbuf *out)
+{
+	bool is_int = fmt != FS_FMT_HEX && fs_fmt_int_size(size);
+	const uint8_t *p = data;
+	uint64_t sum = 0;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < ncpu; cpu++, p += stride) {
+		eb_strbuf_addf(out, oneline ? " cpu%u:" : "cpu%u: ", cpu);
+		fs_fmt_render(fmt, p, size, out);
+		if (!oneline)
+			eb_strbuf_addch(out, '\n');
+		if (is_int)
+			sum += (uint64_t)fs_fmt_int_value(fmt, p, size);
+	}
+	if (!is_int)
+		return;
+	if (fmt == FS_FMT_SINT)
+		eb_strbuf_addf(out, oneline ? " sum:%" PRId64 : "sum: %" PRId64 "\n",
+			       (int64_t)sum);
+	else
+		eb_strbuf_addf(out, oneline ? " sum:%" PRIu64 : "sum: %" PRIu64 "\n", sum);
+}
+
+int fs_fmt_parse_percpu(enum fs_fmt fmt, const char *text, size_t len, void *out,
+			size_t size, size_t stride, unsigned int ncpu)
+{
+	uint8_t *p = out;
+	const char *end;
+	unsigned int cpu;
+
+	trim(&text, &len);
+	if (len < 3 || (strncmp(text, "cpu", 3) && strncmp(text, "sum", 3))) {
+		/* one value for every CPU */
+		uint8_t *one = malloc(size ? size : 1);
+		int ret;
+
+		if (!one)
+			return -ENOMEM;
+		ret = fs_fmt_parse(fmt, text, len, one, size);
+		for (cpu = 0; !ret && cpu < ncpu; cpu++)
+			memcpy(p + cpu * stride, one, size);
+		free(one);
+		return ret;
+	}
+	end = text + len;
+	while (text < end) {
+		const char *nl = memchr(text, '\n', (size_t)(end - text));
+		const char *line_end = nl ? nl : end;
+		const char *colon = memchr(text, ':', (size_t)(line_end - text));
+		size_t llen = (size_t)(line_end - text);
+		uint64_t n;
+
+		trim(&text, &llen);
+		if (llen == 0) {
+			text = nl ? nl + 1 : end;
+			continue;
+		}
+		if (!colon)
+			return -EINVAL;
+		if (!strncmp(text, "sum", 3) && (size_t)(colon - text) == 3) {
+			/* ignored: derived from the CPUs */
+		} else {
+			if (strncmp(text, "cpu", 3) ||
+			    parse_u64(text + 3, (size_t)(colon - text) - 3, &n) ||
+			    n >= ncpu)
+				return -EINVAL;
+			if (fs_fmt_parse(fmt, colon + 1, (size_t)(text + llen - colon - 1),
+					 p + n * stride, size))
+				return -EINVAL;
+		}
+		text = nl ? nl + 1 : end;
+	}
+	return 0;
+}

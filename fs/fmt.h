@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fmt.h - how keys and values are spelled in maps/.
+ *
+ * A key or value is shown in one of three spellings, chosen per map from
+ * its size and BTF (objects.c decides):
+ *   FS_FMT_UINT  unsigned decimal, host byte order (sizes 1, 2, 4, 8)
+ *   FS_FMT_SINT  signed decimal (BTF says the integer is signed)
+ *   FS_FMT_HEX   the bytes in memory order as lowercase hex, no separators
+ *
+ * Parsing accepts the canonical spelling and a few others of the same
+ * bytes: leading/trailing white space; for integers "0x..." hex and, for
+ * signed ones, a minus sign; for hex an optional "0x" and white space
+ * between bytes.  Anything else, or a number out of range, or the wrong
+ * number of hex digits, is -EINVAL.  Functions here never touch the
+ * kernel.
+ */
+#ifndef EBPFS_FMT_H
+#define EBPFS_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+enum fs_fmt {
+	FS_FMT_HEX,
+	FS_FMT_UINT,
+	FS_FMT_SINT,
+};
+
+/* True for sizes that can be shown as integers. */
+bool fs_fmt_int_size(size_t size);
+
+/* Append the spelling of size bytes at data (no newline). */
+void fs_fmt_render(enum fs_fmt fmt, const void *data, size_t size, struct eb_strbuf *out);
+
+/* Parse text[0..len) into size bytes at out.  0 or -EINVAL. */
+int fs_fmt_parse(enum fs_fmt fmt, const char *text, size_t len, void *out, size_t size);
+
+/* The integer at data (size 1, 2, 4 or 8) widened: signed or not per fmt. */
+int64_t fs_fmt_int_value(enum fs_fmt fmt, const void *data, size_t size);
+
+/*
+ * Per-CPU values: `ncpu` slots `stride` bytes apart, each `size` bytes.
+ * render_percpu appends "cpuN: V\n" per CPU and, for integer spellings,
+ * "sum: S\n".  With `oneline` the same as " cpuN:V ... sum:S" on one
+ * line (for .dump).  parse_percpu accepts either one value (copied to
+ * every CPU) or "cpuN: V" lines (any subset, any order; CPUs not named
+ * keep what `out` held) plus an optional "sum:" line that is ignored.
+ */
+void fs_fmt_render_percpu(enum fs_fmt fmt, const void *data, size_t size,
+			  size_t stride, unsigned int ncpu, bool oneline,
+			  struct eb_strbuf *out);
+int fs_fmt_parse_percpu(enum fs_fmt fmt, const char *text, size_t len, void *out,
+			size_t size, size_t stride, unsigned int ncpu);
+
+#endif

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main.c - ebpfs: options, the FUSE session, daemonizing.
+ *
+ *   ebpfs MOUNTPOINT [-f] [-d] [-s] [-o OPTIONS]
+ *
+ * Options parse into struct fs_config (fuse_opt with offsetof); the rest
+ * goes to libfuse (fuse_parse_cmdline, fuse_session_new).
+ */
+#define FUSE_USE_VERSION 314
+#include <errno.h>
+#include <fuse_lowlevel.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "info.h"
+#include "log.h"
+#include "objects.h"
+#include "util.h"
+
+struct fs_state fs_st;
+
+static struct fs_config cfg = {
+	.log_level = FS_DEFAULT_LOG_LEVEL,
+	.max_object = FS_DEFAULT_MAX_OBJECT,
+};
+
+enum {
+	KEY_HELP,
+	KEY_VERSION,
+	KEY_ALLOW_OTHER,
+};
+
+#define FS_OPT(t, p, v) { t, offsetof(struct fs_config, p), v }
+
+static const struct fuse_opt fs_opts[] = {
+	FS_OPT("pin_dir=%s", pin_dir, 0),
+	FS_OPT("log_level=%u", log_level, 0),
+	FS_OPT("max_object=%u", max_object, 0),
+	FS_OPT("no_restore", no_restore, 1),
+	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
+	FUSE_OPT_KEY("-h", KEY_HELP),
+	FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("-V", KEY_VERSION),
+	FUSE_OPT_KEY("--version", KEY_VERSION),
+	FUSE_OPT_END
+};
+
+static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	struct fs_config *c = data;
+
+	switch (key) {
+	case KEY_ALLOW_OTHER:
+		c->allow_other = 1;
+		return 1;	/* keep: libfuse passes it to the mount */
+	case KEY_HELP:
+		c->show_help = 1;
+		return 1;	/* keep: fuse_parse_cmdline sees it too */
+	case KEY_VERSION:
+		c->show_version = 1;
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static void usage(const char *prog)
+{
+	printf("usage: %s MOUNTPOINT [options]\n"
+	       "\n"
+	       "ebpfs presents Linux eBPF programs and maps as files.\n"
+	       "\n"
+	       "ebpfs options:\n"
+	       "    -f                     stay in the foreground (log to stderr)\n"
+	       "    -d                     debug: foreground, print every FUSE request\n"
+	       "    -s                     single-threaded\n"
+	       "    -o pin_dir=PATH        bpffs directory for the pins (default %s;\n"
+	       "                           bpffs is mounted on /sys/fs/bpf if missing)\n"
+	       "    -o allow_other         other users may read (not load, write, delete)\n"
+	       "    -o log_level=N         verifier log level of loads (default %u)\n"
+	       "    -o max_object=BYTES    largest object accepted in progs/ (default %u)\n"
+	       "    -o no_restore          do not show what earlier daemons pinned\n"
+	       "\n", prog, FS_DEFAULT_PIN_DIR, FS_DEFAULT_LOG_LEVEL, FS_DEFAULT_MAX_OBJECT);
+}
+
+/* --- logging ---------------------------------------------------------------- */
+
+static bool log_to_syslog;
+static bool log_debug;
+
+static void fs_print(enum eb_log_level level, const char *msg)
+{
+	if (level == EB_LOG_DEBUG && !log_debug)
+		return;
+	if (log_to_syslog) {
+		syslog(level == EB_LOG_WARN ? LOG_WARNING :
+		       level == EB_LOG_INFO ? LOG_INFO : LOG_DEBUG, "%s", msg);
+		return;
+	}
+	fprintf(stderr, "ebpfs: %s\n", msg);
+}
+
+/* --- bpffs -------------------------------------------------------------------- */
+
+#define SYS_BPF_DIR "/sys/fs/bpf"
+
+/* Make sure cfg->pin_dir exists on a bpffs; mount bpffs on /sys/fs/bpf
+ * when the pin dir is under it and nothing is mounted there. */
+static int prepare_pin_dir(const char *dir)
+{
+	struct statfs sfs;
+	size_t n = strlen(SYS_BPF_DIR);
+
+	if (!strncmp(dir, SYS_BPF_DIR, n) && (dir[n] == '/' || !dir[n]) &&
+	    statfs(SYS_BPF_DIR, &sfs) == 0 && (uint32_t)sfs.f_type != EB_BPF_FS_MAGIC) {
+		if (mount("bpf", SYS_BPF_DIR, "bpf", 0, "mode=0700")) {
+			int err = -errno;
+
+			eb_warn("fs", "mount bpffs on %s: %s", SYS_BPF_DIR, strerror(errno));
+			return err;
+		}
+		eb_info("fs", "mounted bpffs on %s", SYS_BPF_DIR);
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		int err = -errno;
+
+		eb_warn("fs", "pin_dir %s: %s", dir, strerror(errno));
+		return err;
+	}
+	if (!eb_path_is_bpffs(dir)) {
+		eb_warn("fs", "pin_dir %s is not on a bpffs", dir);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_cmdline_opts opts;
+	struct fuse_session *se = NULL;
+	struct fuse_loop_config *lc;
+	int ret = 1;
+
+	if (fuse_opt_parse(&args, &cfg, fs_opts, opt_proc))
+		return 1;
+	if (fuse_parse_cmdline(&args, &opts))
+		goto out_args;
+	if (opts.show_help || cfg.show_help) {
+		usage(argv[0]);
+		fuse_cmdline_help();
+		fuse_lowlevel_help();
+		ret = 0;
+		goto out_opts;
+	}
+	if (opts.show_version || cfg.show_version) {
+		printf("ebpfs version 0.1.0\n");
+		fuse_lowlevel_version();
+		ret = 0;
+		goto out_opts;
+	}
+	if (!opts.mountpoint) {
+		fprintf(stderr, "usage: %s MOUNTPOINT [options]  (%s --help)\n",
+			argv[0], argv[0]);
+		goto out_opts;
+	}
+	cfg.mountpoint = opts.mountpoint;
+	cfg.foreground = opts.foreground;
+	cfg.debug = opts.debug;
+	cfg.singlethread = opts.singlethread;
+	cfg.max_threads = opts.max_threads;
+	if (!cfg.pin_dir) {
+		cfg.pin_dir = strdup(FS_DEFAULT_PIN_DIR);
+		if (!cfg.pin_dir)
+			goto out_opts;
+	}
+	log_debug = cfg.debug;
+	eb_set_print(fs_print);
+
+	if (geteuid() != 0)
+		fprintf(stderr, "ebpfs: warning: not running as root; loading needs "
+			"CAP_BPF and CAP_SYS_ADMIN\n");
+
+	fs_st.cfg = &cfg;
+	pthread_mutex_init(&fs_st.load_lock, NULL);
+	{
+		pthread_rwlockattr_t ra;
+
+		pthread_rwlockattr_init(&ra);
+		pthread_rwlockattr_setkind_np(&ra,
+			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+		pthread_rwlock_init(&fs_st.lock, &ra);
+		pthread_rwlockattr_destroy(&ra);
+	}
+	clock_gettime(CLOCK_REALTIME, &fs_st.start_time);
+
+	if (prepare_pin_dir(cfg.pin_dir))
+		goto out_opts;
+	if (fs_nodes_init() || fs_tree_init()) {
+		fprintf(stderr, "ebpfs: out of memory\n");
+		goto out_nodes;
+	}
+	if (!cfg.no_restore)
+		fs_objects_restore();
+
+	if (fuse_opt_add_arg(&args, "-odefault_permissions,fsname=ebpfs,subtype=ebpfs"))
+		goto out_registry;
+	se = fuse_session_new(&args, &fs_fuse_ops, sizeof(fs_fuse_ops), NULL);
+	if (!se)
+		goto out_registry;
+	if (fuse_set_signal_handlers(se))
+		goto out_session;
+	if (fuse_session_mount(se, opts.mountpoint))
+		goto out_signals;
+	if (fuse_daemonize(opts.foreground))
+		goto out_unmount;
+	if (!opts.foreground) {
+		openlog("ebpfs", LOG_PID, LOG_DAEMON);
+		log_to_syslog = true;
+	}
+
+	if (opts.singlethread) {
+		ret = fuse_session_loop(se);
+	} else {
+		lc = fuse_loop_cfg_create();
+		if (!lc) {
+			ret = 1;
+			goto out_unmount;
+		}
+		fuse_loop_cfg_set_clone_fd(lc, (unsigned int)opts.clone_fd);
+		if (opts.max_threads)
+			fuse_loop_cfg_set_max_threads(lc, opts.max_threads);
+		ret = fuse_session_loop_mt(se, lc);
+		fuse_loop_cfg_destroy(lc);
+	}
+	ret = ret ? 1 : 0;
+
+out_unmount:
+	fuse_session_unmount(se);
+out_signals:
+	fuse_remove_signal_handlers(se);
+out_session:
+	fuse_session_destroy(se);
+out_registry:
+	/* Everything stays loaded and pinned: the next daemon finds it. */
+	fs_objects_fini();
+out_nodes:
+	fs_nodes_fini();
+out_opts:
+	free(opts.mountpoint);
+out_args:
+	free(cfg.pin_dir);
+	fuse_opt_free_args(&args);
+	return ret;
+}

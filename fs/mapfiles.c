@@ -1,0 +1,899 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mapfiles.c - maps/: one directory per map, key files, .info, .dump.
+ *
+ *   maps/NAME/KEY     read: the value; write: update at close (flush);
+ *                     create (touch, >): insert a zero value; rm: delete
+ *   maps/NAME/.info   "key: value" lines about the map
+ *   maps/NAME/.dump   every entry as "KEY VALUE", streamed in chunks
+ *
+ * Spellings (fmt.h): integer keys and values in decimal, others as hex
+ * bytes.  Per-CPU values: "cpuN: V" lines plus "sum: S" for integers;
+ * in .dump "KEY cpu0:V cpu1:V ... sum:S".  Listing a directory and .dump
+ * read with batch lookups (eb_map_dump), never one syscall per key.
+ *
+ * Errors: a value that does not parse or has the wrong size: EINVAL
+ * (nothing written), from write() when the text ends in a newline (echo),
+ * else from close(); a key name that does not parse or is not in the map:
+ * ENOENT on lookup, EINVAL on create; rm in an array: EPERM; writes to
+ * maps whose values are fds (prog arrays, maps of maps, perf event
+ * arrays, sockmaps ...): EOPNOTSUPP.  Keys longer than 127 bytes (their
+ * hex name would exceed NAME_MAX) are not listed: read them in .dump.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "info.h"
+#include "log.h"
+#include "map.h"
+#include "objects.h"
+#include "util.h"
+
+#define FS_NAME_MAX 255
+
+struct fs_map {
+	struct fs_backing b;
+	char *name;
+	struct eb_map m;
+	uint32_t pinning;
+	enum fs_fmt key_fmt;
+	enum fs_fmt val_fmt;
+	char **owners;
+	unsigned int nowners;
+	bool registered;
+};
+
+static struct {
+	struct fs_map **maps;
+	unsigned int n;
+} mreg;
+
+/* --- the map objects --------------------------------------------------------- */
+
+static void map_destroy(struct fs_backing *b)
+{
+	struct fs_map *m = (struct fs_map *)b;
+	unsigned int i;
+
+	eb_map_close(&m->m);
+	for (i = 0; i < m->nowners; i++)
+		free(m->owners[i]);
+	free(m->owners);
+	free(m->name);
+	free(m);
+}
+
+int fs_map_new(const struct fs_map_desc *d, struct fs_map **out)
+{
+	struct fs_map *m = calloc(1, sizeof(*m));
+	int fd, ret;
+
+	if (!m)
+		return -ENOMEM;
+	fs_backing_init(&m->b, map_destroy);
+	m->m.fd = -1;
+	m->name = strdup(d->name);
+	if (!m->name) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	fd = fcntl(d->fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0) {
+		ret = -errno;
+		goto err;
+	}
+	ret = eb_map_from_fd(&m->m, fd);
+	if (ret) {
+		close(fd);
+		goto err;
+	}
+	m->pinning = d->pinning;
+	m->key_fmt = d->key_fmt;
+	m->val_fmt = d->val_fmt;
+	*out = m;
+	return 0;
+err:
+	fs_backing_put(&m->b);
+	return ret;
+}
+
+struct fs_map *fs_map_get(struct fs_map *m)
+{
+	fs_backing_get(m ? &m->b : NULL);
+	return m;
+}
+
+void fs_map_put(struct fs_map *m)
+{
+	if (m)
+		fs_backing_put(&m->b);
+}
+
+struct fs_map *fs_map_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < mreg.n; i++)
+		if (!strcmp(mreg.maps[i]->name, name))
+			return mreg.maps[i];
+	return NULL;
+}
+
+const char *fs_map_name(const struct fs_map *m)
+{
+	return m->name;
+}
+
+uint32_t fs_map_pinning(const struct fs_map *m)
+{
+	return m->pinning;
+}
+
+int fs_map_fd(const struct fs_map *m)
+{
+	return m->m.fd;
+}
+
+int fs_map_add_owner(struct fs_map *m, const char *obj)
+{
+	unsigned int i;
+	char **a, *s;
+
+	for (i = 0; i < m->nowners; i++)
+		if (!strcmp(m->owners[i], obj))
+			return 0;
+	s = strdup(obj);
+	a = s ? eb_reallocarray(m->owners, m->nowners + 1, sizeof(*a)) : NULL;
+	if (!a) {
+		free(s);
+		return -ENOMEM;
+	}
+	a[m->nowners++] = s;
+	m->owners = a;
+	return 0;
+}
+
+unsigned int fs_map_del_owner(struct fs_map *m, const char *obj)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nowners; i++) {
+		if (!strcmp(m->owners[i], obj)) {
+			free(m->owners[i]);
+			memmove(m->owners + i, m->owners + i + 1,
+				(m->nowners - i - 1) * sizeof(*m->owners));
+			m->nowners--;
+			break;
+		}
+	}
+	return m->nowners;
+}
+
+unsigned int fs_map_owner_cnt(const struct fs_map *m)
+{
+	return m->nowners;
+}
+
+const char *fs_map_owner(const struct fs_map *m, unsigned int i)
+{
+	return i < m->nowners ? m->owners[i] : NULL;
+}
+
+int fs_map_register(struct fs_map *m)
+{
+	struct fs_map **a = eb_reallocarray(mreg.maps, mreg.n + 1, sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	a[mreg.n++] = fs_map_get(m);
+	mreg.maps = a;
+	m->registered = true;
+	return 0;
+}
+
+void fs_map_unregister(struct fs_map *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < mreg.n; i++) {
+		if (mreg.maps[i] == m) {
+			memmove(mreg.maps + i, mreg.maps + i + 1,
+				(mreg.n - i - 1) * sizeof(*mreg.maps));
+			mreg.n--;
+			m->registered = false;
+			m->b.gone = true;
+			eb_map_close(&m->m);
+			fs_map_put(m);
+			return;
+		}
+	}
+}
+
+void fs_maps_fini(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < mreg.n; i++) {
+		mreg.maps[i]->registered = false;
+		fs_map_put(mreg.maps[i]);
+	}
+	eb_zfree(&mreg.maps);
+	mreg.n = 0;
+}
+
+/* --- helpers ------------------------------------------------------------------ */
+
+static struct fs_map *node_map(const struct fs_node *n)
+{
+	return (struct fs_map *)n->backing;
+}
+
+static bool has_keys(const struct fs_map *m)
+{
+	return m->m.key_size > 0 && !eb_map_is_queue_like(&m->m) &&
+	       m->m.type != BPF_MAP_TYPE_RINGBUF;
+}
+
+static bool is_array(const struct fs_map *m)
+{
+	return m->m.type == BPF_MAP_TYPE_ARRAY || m->m.type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+/* Map types whose values user space writes as fds. */
+static bool fd_valued(const struct fs_map *m)
+{
+	switch (m->m.type) {
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_SOCKMAP:
+	case BPF_MAP_TYPE_SOCKHASH:
+	case BPF_MAP_TYPE_XSKMAP:
+	case BPF_MAP_TYPE_REUSEPORT_SOCKARRAY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool key_listable(const struct fs_map *m)
+{
+	return has_keys(m) && m->m.key_size * 2 <= FS_NAME_MAX;
+}
+
+/* Parse a key file name into key (key_size bytes).  0 or -EINVAL. */
+static int parse_key(const struct fs_map *m, const char *name, void *key)
+{
+	if (!has_keys(m))
+		return -EINVAL;
+	return fs_fmt_parse(m->key_fmt, name, strlen(name), key, m->m.key_size);
+}
+
+/* Append the spelling of one value (per-CPU: lines, or one line). */
+static void render_value(const struct fs_map *m, const void *val, bool oneline,
+			 struct eb_strbuf *out)
+{
+	if (eb_map_is_percpu(&m->m)) {
+		int ncpu = eb_possible_cpus();
+
+		fs_fmt_render_percpu(m->val_fmt, val, m->m.value_size,
+				     eb_map_percpu_stride(&m->m),
+				     ncpu > 0 ? (unsigned int)ncpu : 1, oneline, out);
+		return;
+	}
+	if (oneline)
+		eb_strbuf_addch(out, ' ');
+	fs_fmt_render(m->val_fmt, val, m->m.value_size, out);
+	if (!oneline)
+		eb_strbuf_addch(out, '\n');
+}
+
+/* Look a key up: *val is allocated (caller frees).  0 or -errno. */
+static int lookup_value(const struct fs_map *m, const void *key, void **val)
+{
+	ssize_t vs = eb_map_value_size(&m->m);
+	int ret;
+
+	*val = NULL;
+	if (vs < 0)
+		return (int)vs;
+	*val = calloc(1, vs ? (size_t)vs : 1);
+	if (!*val)
+		return -ENOMEM;
+	ret = eb_map_lookup(&m->m, key, *val);
+	if (ret)
+		eb_zfree(val);
+	return ret;
+}
+
+/* --- maps/ -------------------------------------------------------------------- */
+
+static const struct fs_node_ops map_dir_ops;
+static const struct fs_node_ops map_info_ops;
+static const struct fs_node_ops map_dump_ops;
+static const struct fs_node_ops key_ops;
+
+static int maps_lookup(struct fs_node *dir, const char *name, struct fs_entry *out)
+{
+	struct fs_map *m = fs_map_find(name);
+
+	if (!m)
+		return -ENOENT;
+	out->ops = &map_dir_ops;
+	out->backing = fs_backing_get(&m->b);
+	return 0;
+}
+
+static int maps_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t pos,
+			fs_emit_fn emit, void *ctx)
+{
+	int n = 0;
+
+	for (; pos < mreg.n; pos++, n++)
+		if (emit(ctx, mreg.maps[pos]->name, S_IFDIR, 0))
+			break;
+	return n;
+}
+
+const struct fs_node_ops fs_maps_dir_ops = {
+	.kind = "maps",
+	.mode = S_IFDIR | 0755,
+	.lookup = maps_lookup,
+	.readdir = maps_readdir,
+};
+
+/* --- maps/NAME/ ------------------------------------------------------------------ */
+
+static int map_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry *out)
+{
+	struct fs_map *m = node_map(dir);
+	void *key, *val;
+	int ret;
+
+	if (!strcmp(name, ".info") || !strcmp(name, ".dump")) {
+		out->ops = name[1] == 'i' ? &map_info_ops : &map_dump_ops;
+		out->backing = fs_backing_get(&m->b);
+		return 0;
+	}
+	if (!has_keys(m))
+		return -ENOENT;
+	key = malloc(m->m.key_size);
+	if (!key)
+		return -ENOMEM;
+	ret = parse_key(m, name, key);
+	if (ret) {
+		free(key);
+		return -ENOENT;
+	}
+	ret = lookup_value(m, key, &val);
+	free(val);
+	if (ret) {
+		free(key);
+		return ret == -ENOENT ? -ENOENT : ret;
+	}
+	out->ops = &key_ops;
+	out->backing = fs_backing_get(&m->b);
+	out->data = key;	/* handed over to the node table */
+	out->data_len = m->m.key_size;
+	return 0;
+}
+
+/*
+ * The directory listing keeps a cursor over a batched dump in the handle:
+ * positions 0 and 1 are .info and .dump, keys follow in dump order.
+ */
+struct key_cursor {
+	struct eb_map_dump d;
+	bool active;
+	const uint8_t *keys;
+	int n, i;
+	uint64_t pos;		/* position of keys[i] */
+	bool done;
+};
+
+static void key_cursor_free(void *p)
+{
+	struct key_cursor *c = p;
+
+	if (c->active)
+		eb_map_dump_release(&c->d);
+	free(c);
+}
+
+static int key_cursor_restart(struct key_cursor *c, const struct fs_map *m)
+{
+	int ret;
+
+	if (c->active)
+		eb_map_dump_release(&c->d);
+	memset(c, 0, sizeof(*c));
+	ret = eb_map_dump_init(&c->d, &m->m, 0, 0);
+	if (ret)
+		return ret;
+	c->active = true;
+	return 0;
+}
+
+/* Make keys[i] valid (fetch the next chunk).  1, 0 at the end, -errno. */
+static int key_cursor_fill(struct key_cursor *c)
+{
+	const void *keys, *vals;
+	int n;
+
+	if (c->i < c->n)
+		return 1;
+	if (c->done)
+		return 0;
+	n = eb_map_dump_next(&c->d, &keys, &vals);
+	if (n <= 0) {
+		c->done = true;
+		return n;
+	}
+	c->keys = keys;
+	c->n = n;
+	c->i = 0;
+	return 1;
+}
+
+static int map_dir_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t pos,
+			   fs_emit_fn emit, void *ctx)
+{
+	struct fs_map *m = node_map(dir);
+	struct eb_strbuf name = EB_STRBUF_INIT;
+	struct key_cursor *c = dh->priv;
+	int n = 0, ret = 0;
+
+	if (pos == 0) {
+		if (emit(ctx, ".info", S_IFREG, 0))
+			return 0;
+		pos++, n++;
+	}
+	if (pos == 1) {
+		if (emit(ctx, ".dump", S_IFREG, 0))
+			return n;
+		pos++, n++;
+	}
+	if (!key_listable(m))
+		return n;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		dh->priv = c;
+		dh->priv_free = key_cursor_free;
+	}
+	if (!c->active || c->pos > pos - 2) {
+		ret = key_cursor_restart(c, m);
+		if (ret)
+			goto out;
+	}
+	while ((ret = key_cursor_fill(c)) > 0) {
+		const uint8_t *key = c->keys + (size_t)c->i * m->m.key_size;
+
+		if (c->pos < pos - 2) {	/* skip to the requested position */
+			c->i++, c->pos++;
+			continue;
+		}
+		eb_strbuf_reset(&name);
+		fs_fmt_render(m->key_fmt, key, m->m.key_size, &name);
+		if (eb_strbuf_error(&name)) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (emit(ctx, name.buf, S_IFREG, 0))
+			break;
+		c->i++, c->pos++, n++, pos++;
+	}
+out:
+	eb_strbuf_release(&name);
+	return ret < 0 && !n ? ret : n;
+}
+
+static int map_dir_create(struct fs_node *dir, const char *name, struct fs_entry *out)
+{
+	struct fs_map *m = node_map(dir);
+	void *key = NULL, *val = NULL;
+	ssize_t vs;
+	int ret;
+
+	fs_rdlock();
+	if (fs_node_stale(dir)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (name[0] == '.' || !has_keys(m)) {
+		ret = -EPERM;
+		goto out;
+	}
+	if (fd_valued(m)) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	vs = eb_map_value_size(&m->m);
+	key = malloc(m->m.key_size);
+	val = vs >= 0 ? calloc(1, vs ? (size_t)vs : 1) : NULL;
+	if (!key || !val) {
+		ret = vs < 0 ? (int)vs : -ENOMEM;
+		goto out;
+	}
+	ret = parse_key(m, name, key);
+	if (ret)
+		goto out;
+	ret = eb_map_update(&m->m, key, val, BPF_NOEXIST);
+	if (ret)
+		goto out;
+	out->ops = &key_ops;
+	out->backing = fs_backing_get(&m->b);
+	out->data = key;
+	out->data_len = m->m.key_size;
+	key = NULL;
+out:
+	fs_unlock();
+	free(key);
+	free(val);
+	return ret;
+}
+
+static int map_dir_unlink(struct fs_node *dir, const char *name)
+{
+	struct fs_map *m = node_map(dir);
+	void *key = NULL;
+	int ret;
+
+	fs_rdlock();
+	if (fs_node_stale(dir)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (name[0] == '.') {
+		ret = -EPERM;
+		goto out;
+	}
+	key = malloc(m->m.key_size ? m->m.key_size : 1);
+	if (!key) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (parse_key(m, name, key)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (is_array(m)) {
+		ret = -EPERM;
+		goto out;
+	}
+	ret = eb_map_delete(&m->m, key);
+out:
+	fs_unlock();
+	free(key);
+	return ret;
+}
+
+static const struct fs_node_ops map_dir_ops = {
+	.kind = "map",
+	.mode = S_IFDIR | 0755,
+	.dir_writable = true,
+	.lookup = map_dir_lookup,
+	.readdir = map_dir_readdir,
+	.create = map_dir_create,
+	.unlink = map_dir_unlink,
+};
+
+/* --- key files ---------------------------------------------------------------- */
+
+static int key_getattr(struct fs_node *n, struct stat *st)
+{
+	struct fs_map *m = node_map(n);
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+	void *val;
+	int ret;
+
+	ret = lookup_value(m, n->data, &val);
+	if (ret)
+		return ret;
+	render_value(m, val, false, &sb);
+	st->st_size = (off_t)sb.len;
+	clock_gettime(CLOCK_REALTIME, &st->st_mtim);
+	eb_strbuf_release(&sb);
+	free(val);
+	return 0;
+}
+
+static int key_render(struct fs_handle *h, struct eb_strbuf *out)
+{
+	struct fs_map *m = node_map(h->node);
+	void *val;
+	int ret;
+
+	ret = lookup_value(m, h->node->data, &val);
+	if (ret)
+		return ret;
+	render_value(m, val, false, out);
+	free(val);
+	return 0;
+}
+
+/*
+ * Check a write as it arrives: text ending in a newline is a complete
+ * value and must parse (`echo bad > key` fails in write(), where the
+ * shell sees it); other text is checked at close.
+ */
+static int key_check(struct fs_handle *h)
+{
+	struct fs_map *m = node_map(h->node);
+	size_t len = h->wbuf.len;
+	void *val;
+	int ret;
+
+	if (!len || h->wbuf.buf[len - 1] != '\n')
+		return 0;
+	if (fd_valued(m))
+		return -EOPNOTSUPP;
+	if (eb_map_is_percpu(&m->m)) {
+		ssize_t vs = eb_map_value_size(&m->m);
+		int ncpu = eb_possible_cpus();
+
+		if (vs < 0)
+			return (int)vs;
+		val = calloc(1, vs ? (size_t)vs : 1);
+		if (!val)
+			return -ENOMEM;
+		ret = fs_fmt_parse_percpu(m->val_fmt, h->wbuf.buf, len, val,
+					  m->m.value_size, eb_map_percpu_stride(&m->m),
+					  ncpu > 0 ? (unsigned int)ncpu : 1);
+	} else {
+		val = malloc(m->m.value_size ? m->m.value_size : 1);
+		if (!val)
+			return -ENOMEM;
+		ret = fs_fmt_parse(m->val_fmt, h->wbuf.buf, len, val, m->m.value_size);
+	}
+	free(val);
+	return ret;
+}
+
+static int key_commit(struct fs_handle *h)
+{
+	struct fs_map *m = node_map(h->node);
+	const void *key = h->node->data;
+	void *val = NULL;
+	ssize_t vs;
+	int ret;
+
+	fs_rdlock();
+	if (fs_node_stale(h->node)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (fd_valued(m)) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	vs = eb_map_value_size(&m->m);
+	if (vs < 0) {
+		ret = (int)vs;
+		goto out;
+	}
+	val = calloc(1, vs ? (size_t)vs : 1);
+	if (!val) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (eb_map_is_percpu(&m->m)) {
+		int ncpu = eb_possible_cpus();
+
+		/* CPUs the text does not name keep their values */
+		ret = eb_map_lookup(&m->m, key, val);
+		if (ret && ret != -ENOENT)
+			goto out;
+		ret = fs_fmt_parse_percpu(m->val_fmt, h->wbuf.buf, h->wbuf.len, val,
+					  m->m.value_size, eb_map_percpu_stride(&m->m),
+					  ncpu > 0 ? (unsigned int)ncpu : 1);
+	} else {
+		ret = fs_fmt_parse(m->val_fmt, h->wbuf.buf, h->wbuf.len, val,
+				   m->m.value_size);
+	}
+	if (ret) {
+		eb_warn("fs", "maps/%s: value does not parse (%zu bytes written)",
+			m->name, h->wbuf.len);
+		goto out;
+	}
+	ret = eb_map_update(&m->m, key, val, BPF_ANY);
+out:
+	fs_unlock();
+	free(val);
+	return ret;
+}
+
+static const struct fs_node_ops key_ops = {
+	.kind = "key",
+	.mode = S_IFREG | 0644,
+	.live = true,
+	.writable = true,
+	.getattr = key_getattr,
+	.render = key_render,
+	.read = fs_text_read,
+	.check = key_check,
+	.commit = key_commit,
+};
+
+/* --- .info ---------------------------------------------------------------------- */
+
+static const char *fmt_name(enum fs_fmt f)
+{
+	return f == FS_FMT_UINT ? "unsigned" : f == FS_FMT_SINT ? "signed" : "hex";
+}
+
+/* Number of entries, counted with batched lookups.  count or -errno. */
+static long count_entries(const struct fs_map *m)
+{
+	struct eb_map_dump d;
+	const void *k, *v;
+	long total = 0;
+	int n;
+
+	n = eb_map_dump_init(&d, &m->m, 0, 0);
+	if (n)
+		return n;
+	while ((n = eb_map_dump_next(&d, &k, &v)) > 0)
+		total += n;
+	eb_map_dump_release(&d);
+	return n < 0 ? n : total;
+}
+
+static int map_info_render(struct fs_handle *h, struct eb_strbuf *out)
+{
+	struct fs_map *m = node_map(h->node);
+	const char *type = eb_map_type_str(m->m.type);
+	unsigned int i;
+	long cnt;
+
+	eb_strbuf_addf(out, "id: %u\n", m->m.id);
+	eb_strbuf_addf(out, "name: %s\n", m->name);
+	eb_strbuf_addf(out, "kernel_name: %s\n", m->m.name);
+	if (type)
+		eb_strbuf_addf(out, "type: %s\n", type);
+	else
+		eb_strbuf_addf(out, "type: %u\n", m->m.type);
+	eb_strbuf_addf(out, "key_size: %u\n", m->m.key_size);
+	eb_strbuf_addf(out, "value_size: %u\n", m->m.value_size);
+	eb_strbuf_addf(out, "max_entries: %u\n", m->m.max_entries);
+	eb_strbuf_addf(out, "flags: 0x%x\n", m->m.flags);
+	cnt = has_keys(m) ? count_entries(m) : -EOPNOTSUPP;
+	if (cnt >= 0)
+		eb_strbuf_addf(out, "entries: %ld\n", cnt);
+	else
+		eb_strbuf_addf(out, "entries: -\n");
+	eb_strbuf_adds(out, "owners:");
+	for (i = 0; i < m->nowners; i++)
+		eb_strbuf_addf(out, " %s", m->owners[i]);
+	eb_strbuf_addch(out, '\n');
+	eb_strbuf_addf(out, "pinning: %s\n", m->pinning == 1 ? "by_name" : "none");
+	eb_strbuf_addf(out, "key_format: %s\n", has_keys(m) ? fmt_name(m->key_fmt) : "-");
+	eb_strbuf_addf(out, "value_format: %s\n", fmt_name(m->val_fmt));
+	eb_strbuf_addf(out, "percpu: %s\n", eb_map_is_percpu(&m->m) ? "yes" : "no");
+	eb_strbuf_addf(out, "btf_id: %u\n", m->m.btf_id);
+	return 0;
+}
+
+static const struct fs_node_ops map_info_ops = {
+	.kind = "map_info",
+	.mode = S_IFREG | 0444,
+	.live = true,
+	.render = map_info_render,
+	.read = fs_text_read,
+};
+
+/* --- .dump: streamed ---------------------------------------------------------------- */
+
+struct dump_cursor {
+	struct eb_map_dump d;
+	bool active, done;
+	uint64_t pos;		/* stream offset of pend.buf[pend_off] */
+	struct eb_strbuf pend;	/* rendered, not yet returned */
+	size_t pend_off;
+};
+
+static void dump_cursor_free(void *p)
+{
+	struct dump_cursor *c = p;
+
+	if (c->active)
+		eb_map_dump_release(&c->d);
+	eb_strbuf_release(&c->pend);
+	free(c);
+}
+
+/* Render the next chunk into pend.  >0, 0 at the end, -errno. */
+static int dump_more(struct dump_cursor *c, const struct fs_map *m)
+{
+	ssize_t vs = eb_map_value_size(&m->m);
+	const uint8_t *keys, *vals;
+	int n, i;
+
+	if (c->done)
+		return 0;
+	if (vs < 0)
+		return (int)vs;
+	n = eb_map_dump_next(&c->d, (const void **)&keys, (const void **)&vals);
+	if (n <= 0) {
+		c->done = true;
+		return n;
+	}
+	eb_strbuf_reset(&c->pend);
+	c->pend_off = 0;
+	for (i = 0; i < n; i++) {
+		fs_fmt_render(m->key_fmt, keys + (size_t)i * m->m.key_size, m->m.key_size,
+			      &c->pend);
+		render_value(m, vals + (size_t)i * (size_t)vs, true, &c->pend);
+		eb_strbuf_addch(&c->pend, '\n');
+	}
+	return eb_strbuf_error(&c->pend) ? -ENOMEM : n;
+}
+
+static int map_dump_read(struct fs_handle *h, size_t size, off_t off,
+			 struct eb_strbuf *out)
+{
+	struct fs_map *m = node_map(h->node);
+	struct dump_cursor *c = h->priv;
+	uint64_t want = (uint64_t)off;
+	int ret;
+
+	if (!has_keys(m))
+		return 0;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		eb_strbuf_init(&c->pend);
+		h->priv = c;
+		h->priv_free = dump_cursor_free;
+	}
+	if (!c->active || want < c->pos) {
+		if (c->active)
+			eb_map_dump_release(&c->d);
+		c->active = false;
+		c->done = false;
+		c->pos = 0;
+		eb_strbuf_reset(&c->pend);
+		c->pend_off = 0;
+		ret = eb_map_dump_init(&c->d, &m->m, 0, 0);
+		if (ret)
+			return ret;
+		c->active = true;
+	}
+	while (out->len < size) {
+		size_t avail = c->pend.len - c->pend_off, take;
+
+		if (!avail) {
+			ret = dump_more(c, m);
+			if (ret < 0)
+				return out->len ? 0 : ret;
+			if (ret == 0)
+				break;
+			continue;
+		}
+		if (c->pos < want) {	/* skip to the requested offset */
+			take = (size_t)EB_MIN((uint64_t)avail, want - c->pos);
+			c->pend_off += take;
+			c->pos += take;
+			continue;
+		}
+		take = EB_MIN(avail, size - out->len);
+		eb_strbuf_add(out, c->pend.buf + c->pend_off, take);
+		c->pend_off += take;
+		c->pos += take;
+	}
+	return eb_strbuf_error(out);
+}
+
+static const struct fs_node_ops map_dump_ops = {
+	.kind = "map_dump",
+	.mode = S_IFREG | 0444,
+	.live = true,
+	.read = map_dump_read,
+};

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pin.c - paths under the pin directory, pinning through the core.
+ *
+ * bpffs refuses names containing '.', so names are stored escaped: '.'
+ * becomes "%2e" and '%' becomes "%25" ("xdp.bpf.o" -> "xdp%2ebpf%2eo").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "info.h"
+#include "log.h"
+#include "objects.h"
+#include "syscall.h"
+
+static void add_escaped(struct eb_strbuf *sb, const char *name)
+{
+	for (; *name; name++) {
+		if (*name == '.' || *name == '%')
+			eb_strbuf_addf(sb, "%%%02x", (unsigned char)*name);
+		else
+			eb_strbuf_addch(sb, *name);
+	}
+}
+
+char *fs_pin_unescape(const char *name)
+{
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+	unsigned int c;
+
+	for (; *name; name++) {
+		if (name[0] == '%' && name[1] && name[2] &&
+		    sscanf(name + 1, "%2x", &c) == 1) {
+			eb_strbuf_addch(&sb, (char)c);
+			name += 2;
+		} else {
+			eb_strbuf_addch(&sb, *name);
+		}
+	}
+	if (eb_strbuf_error(&sb)) {
+		eb_strbuf_release(&sb);
+		return NULL;
+	}
+	return eb_strbuf_detach(&sb, NULL);
+}
+
+/* pin_dir/a[/b[/c]] with b and c escaped, then raw appended as is */
+static char *join(const char *a, const char *b, const char *c, const char *raw)
+{
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+
+	eb_strbuf_addf(&sb, "%s/%s", fs_st.cfg->pin_dir, a);
+	if (b) {
+		eb_strbuf_addch(&sb, '/');
+		add_escaped(&sb, b);
+	}
+	if (c) {
+		eb_strbuf_addch(&sb, '/');
+		add_escaped(&sb, c);
+	}
+	if (raw)
+		eb_strbuf_adds(&sb, raw);
+	if (eb_strbuf_error(&sb)) {
+		eb_strbuf_release(&sb);
+		return NULL;
+	}
+	return eb_strbuf_detach(&sb, NULL);
+}
+
+char *fs_pin_path_map(const char *map)
+{
+	return join("maps", map, NULL, NULL);
+}
+
+char *fs_pin_path_obj(const char *obj)
+{
+	return join("objs", obj, NULL, NULL);
+}
+
+char *fs_pin_path_prog(const char *obj, const char *prog)
+{
+	return join("objs", obj, prog, NULL);
+}
+
+char *fs_pin_path_image(const char *obj)
+{
+	/* "%image": escaped names never hold a '%' that is not followed by two
+	 * hex digits, so no program pin can be called that */
+	return join("objs", obj, NULL, "/%image");
+}
+
+int fs_pin_replace(int fd, const char *path)
+{
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = eb_pin(fd, path);
+	if (ret == -EEXIST) {
+		(void)eb_unpin(path);
+		ret = eb_pin(fd, path);
+	}
+	if (ret)
+		eb_warn("pin", "pin %s: %s", path, eb_strerror(ret));
+	return ret;
+}
+
+int fs_unpin(const char *path)
+{
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = eb_unpin(path);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		eb_warn("pin", "unpin %s: %s", path, eb_strerror(ret));
+	return ret;
+}
+
+int fs_pin_open(const char *path)
+{
+	if (!path)
+		return -ENOMEM;
+	return eb_sys_obj_get(path, 0);
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# tests/fs_maps.sh - milestone 3: maps/.  Key files read, write, insert
+# and delete map entries (bpftool is the witness), .info and .dump,
+# per-CPU values, hex keys and values, global data maps, streaming reads.
+T=fs_maps
+. "$(dirname "$0")/fs_lib.sh"
+
+start_daemon || { not_ok "daemon mounts"; finish; }
+P=$MNT/progs
+M=$MNT/maps
+
+for o in xdp_count maps_btf globals legacy_maps; do
+	check "cp $o.bpf.o" cp "$BPF/$o.bpf.o" "$P/"
+done
+
+# bpftool_value MAPNAME KEYBYTES...: the value bytes bpftool reads, as hex
+bpftool_value() {
+	local id
+	id=$(our_map_id "$1")
+	shift
+	bpftool -j map lookup id "$id" key "$@" 2>/dev/null | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+if "values" in v:
+    print(" ".join("".join(b[2:] for b in c["value"]) for c in v["values"]))
+else:
+    print("".join(b[2:] for b in v["value"]))'
+}
+
+# --- listing ---
+expect_eq "ls maps/" "$(ls "$M" | tr '\n' ' ')" \
+	"counts drops globals.bss globals.data globals.data.custom globals.rodata globals.rodata.str1.1 legacy_cnt legacy_hash legacy_lru m_array m_hash m_inner m_lpm m_lru_hash m_outer m_pcpu_array m_pcpu_hash m_perf m_pinned m_progs m_queue m_ringbuf m_stack "
+expect_eq "ls maps/counts (array: every key)" "$(ls "$M/counts" | tr '\n' ' ')" "0 1 2 3 "
+expect_eq "ls -a shows .info and .dump" "$(ls -a "$M/drops" | tr '\n' ' ')" ". .. .dump .info "
+expect_eq "ls maps/drops (empty hash)" "$(ls "$M/drops")" ""
+
+# --- .info ---
+info=$WORK/info
+cat "$M/counts/.info" >"$info"
+expect_eq ".info id is the kernel's counts" "$(bpftool -j map show id "$(our_map_id counts)" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" "counts"
+expect_line ".info name" "$info" "name: counts"
+expect_line ".info type" "$info" "type: array"
+expect_line ".info key_size" "$info" "key_size: 4"
+expect_line ".info value_size" "$info" "value_size: 8"
+expect_line ".info max_entries" "$info" "max_entries: 4"
+expect_line ".info flags" "$info" "flags: 0x0"
+expect_line ".info entries" "$info" "entries: 4"
+expect_line ".info owners" "$info" "owners: xdp_count.bpf.o"
+expect_line "m_lpm flags" <(cat "$M/m_lpm/.info") "flags: 0x1"
+expect_line "drops entries" <(cat "$M/drops/.info") "entries: 0"
+
+# --- array values ---
+expect_eq "cat counts/0" "$(cat "$M/counts/0")" "0"
+check "echo 7 > counts/1" sh -c "echo 7 > '$M/counts/1'"
+expect_eq "cat counts/1" "$(cat "$M/counts/1")" "7"
+expect_eq "bpftool counts[1]" "$(bpftool_value counts 1 0 0 0)" "0700000000000000"
+check "printf without newline" sh -c "printf 18446744073709551615 > '$M/counts/2'"
+expect_eq "u64 max" "$(cat "$M/counts/2")" "18446744073709551615"
+check "0x spelling accepted" sh -c "echo 0x10 > '$M/counts/3'"
+expect_eq "0x10 reads 16" "$(cat "$M/counts/3")" "16"
+check "two writes, one update at close" sh -c "{ printf 4; printf 2; } > '$M/counts/3'"
+expect_eq "42 after split writes" "$(cat "$M/counts/3")" "42"
+expect_eq "stat size = value length" "$(stat -c %s "$M/counts/3")" "3"
+expect_err "rm in an array" EPERM rm "$M/counts/0"
+expect_err "non-numeric value" EINVAL bash -c "echo abc > '$M/counts/1'"
+expect_eq "entry kept after the bad write" "$(cat "$M/counts/1")" "7"
+expect_err "value out of range" EINVAL bash -c "echo 18446744073709551616 > '$M/counts/1'"
+expect_err "negative into unsigned" EINVAL bash -c "echo -1 > '$M/counts/1'"
+expect_eq "entry still 7" "$(cat "$M/counts/1")" "7"
+expect_err "key past the end" ENOENT cat "$M/counts/4"
+expect_err "key that is not a number" ENOENT cat "$M/counts/abc"
+expect_eq ".dump of counts" "$(cat "$M/counts/.dump")" "$(printf '0 0\n1 7\n2 18446744073709551615\n3 42')"
+
+# --- hash: insert, update, delete ---
+check "touch drops/5 inserts" touch "$M/drops/5"
+expect_eq "cat drops/5" "$(cat "$M/drops/5")" "0"
+expect_eq "bpftool drops[5]" "$(bpftool_value drops 5 0 0 0)" "0000000000000000"
+check "echo 9 > new name inserts" sh -c "echo 9 > '$M/drops/6'"
+expect_eq "cat drops/6" "$(cat "$M/drops/6")" "9"
+expect_eq "bpftool drops[6]" "$(bpftool_value drops 6 0 0 0)" "0900000000000000"
+expect_eq "ls drops" "$(ls "$M/drops" | sort -n | tr '\n' ' ')" "5 6 "
+expect_line "drops entries 2" <(cat "$M/drops/.info") "entries: 2"
+check "rm drops/5" rm "$M/drops/5"
+expect_eq "ls drops after rm" "$(ls "$M/drops")" "6"
+expect_eq "bpftool: drops[5] gone" "$(bpftool_value drops 5 0 0 0)" ""
+expect_err "rm a missing key" ENOENT rm "$M/drops/5"
+expect_err "cat a missing key" ENOENT cat "$M/drops/5"
+expect_err "touch a name that is not a key" EINVAL touch "$M/drops/xyz"
+check "a BPF program's update is visible (live read)" \
+	bpftool map update id "$(our_map_id drops)" key 6 0 0 0 value 3 0 0 0 0 0 0 0
+expect_eq "cat drops/6 after bpftool update" "$(cat "$M/drops/6")" "3"
+
+# --- many keys: each listed once, .dump streamed in small reads ---
+for i in $(seq 100 160); do : > "$M/m_hash/$i" || break; done
+expect_eq "61 keys listed" "$(ls "$M/m_hash" | wc -l)" "61"
+expect_eq "no key listed twice" "$(ls -f "$M/m_hash" | sort | uniq -d)" ""
+expect_eq ".dump has 61 lines" "$(wc -l <"$M/m_hash/.dump")" "61"
+expect_eq ".dump read 7 bytes at a time" "$(dd if="$M/m_hash/.dump" bs=7 status=none | md5sum)" \
+	"$(cat "$M/m_hash/.dump" | md5sum)"
+expect_eq ".dump keys = listing" "$(cut -d' ' -f1 "$M/m_hash/.dump" | sort -n | tr '\n' ' ')" \
+	"$(ls "$M/m_hash" | sort -n | tr '\n' ' ')"
+
+# --- hex keys (LPM trie, 8-byte struct key) ---
+check "touch a hex key" touch "$M/m_lpm/200000000a000001"
+expect_eq "ls m_lpm" "$(ls "$M/m_lpm")" "200000000a000001"
+expect_eq "u32 value of the hex key" "$(cat "$M/m_lpm/200000000a000001")" "0"
+check "echo 5 > hex key" sh -c "echo 5 > '$M/m_lpm/200000000a000001'"
+expect_eq "bpftool m_lpm" "$(bpftool_value m_lpm 0x20 0 0 0 0x0a 0 0 1)" "05000000"
+expect_err "hex key of the wrong length" ENOENT cat "$M/m_lpm/2000"
+expect_eq "m_lpm .dump" "$(cat "$M/m_lpm/.dump")" "200000000a000001 5"
+
+# --- global data: hex values, size checked ---
+D=$M/globals.data/0
+expect_eq "globals.data" "$(cat "$D")" "2800000001000000020000000300000004000000"
+expect_err "hex value of the wrong size" EINVAL bash -c "echo 00 > '$D'"
+expect_err "hex value with a bad digit" EINVAL bash -c "echo 2800000001000000020000000300000004zz0000 > '$D'"
+expect_eq "globals.data kept" "$(cat "$D")" "2800000001000000020000000300000004000000"
+check "hex value with spaces" sh -c "echo '29 00 00 00 01 00 00 00 02 00 00 00 03 00 00 00 04 00 00 00' > '$D'"
+expect_eq "globals.data updated" "$(cat "$D")" "2900000001000000020000000300000004000000"
+# the kernel's refusal comes at close: dd reports it (shells ignore close())
+ro=$(cat "$M/globals.rodata/0")
+expect_err ".rodata is frozen" EPERM bash -c "echo $ro | dd of='$M/globals.rodata/0' status=none"
+expect_err "no newline: checked at close" EINVAL bash -c "printf 12x | dd of='$M/counts/1' status=none"
+expect_eq "entry kept after the close-time refusal" "$(cat "$M/counts/1")" "7"
+
+# --- per-CPU ---
+ncpu=$(awk -F- '{print ($2 == "" ? 1 : $2 + 1)}' /sys/devices/system/cpu/possible)
+C=$M/m_pcpu_array/1
+want=""; for c in $(seq 0 $((ncpu - 1))); do want+="cpu$c: 0"$'\n'; done; want+="sum: 0"
+expect_eq "per-CPU zero" "$(cat "$C")" "$want"
+check "echo 3 sets every CPU" sh -c "echo 3 > '$C'"
+want=""; for c in $(seq 0 $((ncpu - 1))); do want+="cpu$c: 3"$'\n'; done; want+="sum: $((3 * ncpu))"
+expect_eq "per-CPU 3 each" "$(cat "$C")" "$want"
+bp=""; for c in $(seq 1 $ncpu); do bp+="0300000000000000 "; done
+expect_eq "bpftool per-CPU" "$(bpftool_value m_pcpu_array 1 0 0 0) " "$bp"
+check "cpuN: line sets one CPU" sh -c "echo 'cpu0: 5' > '$C'"
+expect_eq "cpu0 5" "$(sed -n 1p "$C")" "cpu0: 5"
+expect_eq "sum after cpu0" "$(tail -1 "$C")" "sum: $((3 * ncpu + 2))"
+check "cat output writes back (round trip)" sh -c "cat '$C' > '$WORK/pc' && cat '$WORK/pc' > '$C'"
+expect_eq "unchanged by the round trip" "$(tail -1 "$C")" "sum: $((3 * ncpu + 2))"
+expect_err "cpu out of range" EINVAL bash -c "echo 'cpu$ncpu: 1' > '$C'"
+line="1 cpu0:5"; for c in $(seq 1 $((ncpu - 1))); do line+=" cpu$c:3"; done; line+=" sum:$((3 * ncpu + 2))"
+expect_line "per-CPU .dump line" <(cat "$M/m_pcpu_array/.dump") "$line"
+
+# --- every .info and .dump answers (no request is left hanging) ---
+hung=""
+for d in "$M"/*/; do
+	guard 10 cat "$d.info" >/dev/null 2>&1
+	[ $? = 124 ] && hung+=" $d.info"
+	[ -z "$hung" ] && guard 10 cat "$d.dump" >/dev/null 2>&1
+	[ $? = 124 ] && hung+=" $d.dump"
+	[ -n "$hung" ] && break
+done
+expect_eq "no .info or .dump hangs" "$hung" ""
+[ -n "$hung" ] && finish
+expect_err "perf event array values are not readable" EOPNOTSUPP guard 10 cat "$M/m_perf/.dump"
+expect_eq "prog array listing (empty slots are not keys)" "$(guard 10 ls "$M/m_progs")" ""
+
+# --- maps without keys ---
+expect_eq "queue: no key files" "$(ls "$M/m_queue")" ""
+expect_line "queue .info" <(cat "$M/m_queue/.info") "type: queue"
+expect_err "write to .info" EACCES bash -c "echo 1 > '$M/counts/.info'"
+expect_err "mkdir in maps/" EPERM mkdir "$M/new"
+expect_err "mkdir in a map" EPERM mkdir "$M/counts/new"
+expect_err "prog array values are fds" EOPNOTSUPP bash -c "echo 1 > '$M/m_progs/0'"
+check "daemon still answers" daemon_alive
+
+finish
