@@ -43,7 +43,20 @@ pass=0
 fail=0
 tmp=$(mktemp -d)
 
+# libbpf pins LIBBPF_PIN_BY_NAME maps at /sys/fs/bpf/NAME whatever
+# directory bpftool is given: remember what was there before, and remove
+# the map pins that bpftool adds there.
+pins_before=$(ls -A /sys/fs/bpf 2>/dev/null | sort)
+drop_libbpf_pins() {
+	local n
+	for n in $(comm -13 <(echo "$pins_before") <(ls -A /sys/fs/bpf 2>/dev/null | sort)); do
+		[ -f "/sys/fs/bpf/$n" ] && rm -f "/sys/fs/bpf/$n"
+	done
+	return 0
+}
+
 cleanup() {
+	drop_libbpf_pins
 	rm -rf "$tmp"
 	[ -d "$ROOT" ] && rm -rf "$ROOT"
 }
@@ -91,6 +104,7 @@ for o in "$BPF"/*.bpf.o; do
 
 	bt=0
 	"$BPFTOOL" prog loadall "$o" "$bdir" >"$tmp/bt.err" 2>&1 || bt=1
+	drop_libbpf_pins
 
 	# --- the loader under test -------------------------------------------
 	eb=0
