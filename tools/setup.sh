@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The README's first command: install, build, and run ebpfs.
-#   tools/setup.sh [BUILD_DIR]
+# The README's first command: install what is needed, build, and mount
+# ebpfs, ready to use.
+#   tools/setup.sh [MOUNTPOINT] [BUILD_DIR]     (defaults: /mnt/bpf, build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
+mnt=${1:-/mnt/bpf}
+build=${2:-build}
 
 bash tools/deps.sh
 if [ -d "$build" ]; then
@@ -14,7 +16,26 @@ fi
 ninja -C "$build"
 bash tools/kernel-fs.sh
 
-# Until the mount exists, the main job is the core's CLI loading the
-# bundled example object and printing what it loaded.
-"$build/tools/ebpfctl" obj show "$build/tools/xdp_hello.bpf.o"
-"$build/tools/ebpfctl" obj load "$build/tools/xdp_hello.bpf.o"
+# A daemon from an earlier run is replaced; what it loaded stays pinned
+# and the new daemon shows it again.
+mkdir -p "$mnt"
+if mountpoint -q "$mnt"; then
+	fusermount3 -u "$mnt" 2>/dev/null || umount "$mnt"
+fi
+"$build/fs/ebpfs" "$mnt"
+
+# The example object, so there is something to look at.
+if [ ! -e "$mnt/progs/xdp_hello.bpf.o" ]; then
+	cp "$build/tools/xdp_hello.bpf.o" "$mnt/progs/"
+fi
+echo "ebpfs is mounted on $mnt:"
+ls "$mnt" "$mnt/progs" "$mnt/maps"
+cat <<EOT
+
+Try:
+    cat $mnt/progs/hello_xdp/info
+    cat $mnt/maps/hello_count/0
+    echo 7 > $mnt/maps/hello_count/0
+    rm $mnt/progs/xdp_hello.bpf.o
+    fusermount3 -u $mnt        # unmount (what is loaded stays pinned)
+EOT
