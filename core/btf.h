@@ -8,7 +8,9 @@
  * (kernel modules) continues the ids of its base.
  *
  * Returned `const struct btf_type *` and strings point into the eb_btf and
- * stay valid until it is freed or modified through eb_btf_replace_type().
+ * stay valid until it is freed or modified through eb_btf_replace_type()
+ * (or, for a BTF that eb_btf_parse_file() mapped, through any mutator:
+ * see the notes at the end).
  *
  * Parse errors are -EINVAL (malformed) or -ENOEXEC (not BTF at all) with
  * one log line "btf: ..." naming the offset or type id at fault.
@@ -159,8 +161,18 @@ int eb_btf_member_bitfield(const struct eb_btf *btf, const struct btf_type *t,
  *   str_off == type_len, no gaps; header fields past 24 bytes must be zero
  *   on input.  For split BTF it holds only the split part.
  * - Lookups by name search the base first, then the split part; the first
- *   lookup builds a hash index (atomically published, so concurrent
- *   readers are safe).  Mutators are not safe against concurrent readers.
+ *   four lookups of a BTF walk its records, the fifth builds a hash index
+ *   (atomically published, so concurrent readers are safe).  Mutators are
+ *   not safe against concurrent readers.
+ * - eb_btf_parse_file() maps files on sysfs read-only where the kernel
+ *   allows it (/sys/kernel/btf/vmlinux since 6.16) instead of copying
+ *   them, and reads other files with one buffer of their stat size; input
+ *   already in the canonical layout is used as it is.  The first mutator
+ *   called on a mapped BTF gives it a private copy: from then on every
+ *   record has moved (pointers obtained before are stale).
+ * - Parsing validates every record in one pass (bounds, kinds, vlen, int
+ *   encodings, name offsets, referenced ids) whatever the source: the
+ *   kernel's BTF gets the same checks as an object's.
  * - eb_btf_align(): ints/enums/floats align to min(size, 8), pointers 8,
  *   a struct whose members are not naturally placed is taken as packed (1).
  * - eb_btf_type_str(): C declarator syntax without names for pointer and

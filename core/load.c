@@ -426,20 +426,16 @@ static bool wants_load(const struct eb_prog *p, const struct eb_load_opts *opts)
 	return !(opts->prog_skip && opts->prog_skip(p, opts->prog_skip_ctx));
 }
 
-static int prog_load_logged(struct eb_prog *p, struct eb_prog_load_opts *lo,
-			    const struct eb_load_opts *opts)
+/* One load at `level` (0: no log), growing the log buffer x4 on ENOSPC.
+ * The log of the attempt replaces p->log (level 0 leaves it alone). */
+static int prog_load_at(struct eb_prog *p, struct eb_prog_load_opts *lo,
+			uint32_t level, uint32_t size)
 {
-	uint32_t size = opts->log_size ? opts->log_size : LOG_DEFAULT_SIZE;
-	uint32_t level = opts->log_level;
 	char *buf;
 	int fd;
 
-	if (!level) {
-		fd = eb_sys_prog_load(lo);
-		if (fd >= 0)
-			return fd;
-		level = 1;
-	}
+	if (!level)
+		return eb_sys_prog_load(lo);
 	if (size < LOG_MIN_SIZE)
 		size = LOG_MIN_SIZE;
 	if (size > LOG_MAX_SIZE)
@@ -465,6 +461,28 @@ static int prog_load_logged(struct eb_prog *p, struct eb_prog_load_opts *lo,
 		p->log_len = strlen(buf);
 		return fd;
 	}
+}
+
+/*
+ * The log policy (object.h): a level without the verbose bits (0, or
+ * BPF_LOG_STATS alone) is cheap, so that attempt runs first; only a
+ * failure is loaded again with the verbose bit, so the log says why.
+ * Verbose logging costs the verifier several times its own work on big
+ * programs, which is why it is not the first attempt.
+ */
+static int prog_load_logged(struct eb_prog *p, struct eb_prog_load_opts *lo,
+			    const struct eb_load_opts *opts)
+{
+	uint32_t size = opts->log_size ? opts->log_size : LOG_DEFAULT_SIZE;
+	uint32_t level = opts->log_level;
+	int fd;
+
+	if (level & (EB_LOG_LEVEL1 | EB_LOG_LEVEL2))
+		return prog_load_at(p, lo, level, size);
+	fd = prog_load_at(p, lo, level, level ? LOG_MIN_SIZE : 0);
+	if (fd >= 0 || fd == -ENOMEM)
+		return fd;
+	return prog_load_at(p, lo, level | EB_LOG_LEVEL1, size);
 }
 
 static int load_prog(struct eb_object *obj, struct eb_prog *p,

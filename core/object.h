@@ -402,12 +402,16 @@ typedef bool (*eb_prog_skip_fn)(const struct eb_prog *prog, void *ctx);
 
 struct eb_load_opts {
 	/*
-	 * Verifier log.  log_level 0 (default): the first attempt runs
-	 * without a log; if it fails, the program is loaded again with
-	 * log level 1 so the failure comes with the verifier's reasons.
-	 * log_level > 0: every attempt runs with that level and the log is
-	 * kept also on success.  The buffer starts at log_size (0: 64 KiB)
-	 * and grows x4 on ENOSPC up to 16 MiB.
+	 * Verifier log (bits EB_LOG_LEVEL1, EB_LOG_LEVEL2, EB_LOG_STATS of
+	 * uapi_ext.h).  Without a verbose bit (0, the default, or
+	 * EB_LOG_STATS alone) the first attempt runs at that cheap level
+	 * (no log, or the statistics only, kept on success); if it fails,
+	 * the program is loaded again with EB_LOG_LEVEL1 added, so the
+	 * failure comes with the verifier's reasons.  With a verbose bit
+	 * every attempt runs at that level and the log is kept also on
+	 * success (verbose logging can cost the verifier several times its
+	 * own work on big programs).  The buffer starts at log_size (0:
+	 * 64 KiB) and grows x4 on ENOSPC up to 16 MiB.
 	 */
 	uint32_t log_level;
 	uint32_t log_size;

@@ -54,6 +54,11 @@
 #define EB_LINK_TYPE_NETKIT		13
 #define EB_LINK_TYPE_SOCKMAP		14
 
+/* Verifier log level bits (the kernel's BPF_LOG_LEVEL1/2 and BPF_LOG_STATS) */
+#define EB_LOG_LEVEL1	1u	/* verbose: every instruction and the reason of a refusal */
+#define EB_LOG_LEVEL2	2u	/* more verbose: every state */
+#define EB_LOG_STATS	4u	/* statistics only: cheap */
+
 /* Map flags added after 6.1 */
 #ifndef BPF_F_LINK
 #define BPF_F_LINK	(1U << 13)	/* struct_ops map usable as a link (6.4) */

@@ -4,11 +4,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
+#include "util.h"
 
 bool fs_fmt_int_size(size_t size)
 {
@@ -33,6 +33,32 @@ int64_t fs_fmt_int_value(enum fs_fmt fmt, const void *data, size_t size)
 	}
 }
 
+/*
+ * Decimal digits of v, appended without going through printf: listing a
+ * map renders every key, and .dump every key and value, so this is the
+ * daemon's hottest loop.  20 digits hold any uint64_t.
+ */
+static void add_u64(struct eb_strbuf *out, uint64_t v)
+{
+	char digits[20], *p = digits + sizeof(digits);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	eb_strbuf_add(out, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+static void add_s64(struct eb_strbuf *out, int64_t v)
+{
+	if (v < 0) {
+		eb_strbuf_addch(out, '-');
+		add_u64(out, (uint64_t)0 - (uint64_t)v);
+		return;
+	}
+	add_u64(out, (uint64_t)v);
+}
+
 void fs_fmt_render(enum fs_fmt fmt, const void *data, size_t size, struct eb_strbuf *out)
 {
 	int64_t v;
@@ -43,9 +69,9 @@ void fs_fmt_render(enum fs_fmt fmt, const void *data, size_t size, struct eb_str
 	}
 	v = fs_fmt_int_value(fmt, data, size);
 	if (fmt == FS_FMT_SINT)
-		eb_strbuf_addf(out, "%" PRId64, v);
+		add_s64(out, v);
 	else
-		eb_strbuf_addf(out, "%" PRIu64, (uint64_t)v);
+		add_u64(out, (uint64_t)v);
 }
 
 static void trim(const char **text, size_t *len)
@@ -171,7 +197,9 @@ void fs_fmt_render_percpu(enum fs_fmt fmt, const void *data, size_t size,
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < ncpu; cpu++, p += stride) {
-		eb_strbuf_addf(out, oneline ? " cpu%u:" : "cpu%u: ", cpu);
+		eb_strbuf_adds(out, oneline ? " cpu" : "cpu");
+		add_u64(out, cpu);
+		eb_strbuf_adds(out, oneline ? ":" : ": ");
 		fs_fmt_render(fmt, p, size, out);
 		if (!oneline)
 			eb_strbuf_addch(out, '\n');
@@ -180,11 +208,13 @@ void fs_fmt_render_percpu(enum fs_fmt fmt, const void *data, size_t size,
 	}
 	if (!is_int)
 		return;
+	eb_strbuf_adds(out, oneline ? " sum:" : "sum: ");
 	if (fmt == FS_FMT_SINT)
-		eb_strbuf_addf(out, oneline ? " sum:%" PRId64 : "sum: %" PRId64 "\n",
-			       (int64_t)sum);
+		add_s64(out, (int64_t)sum);
 	else
-		eb_strbuf_addf(out, oneline ? " sum:%" PRIu64 : "sum: %" PRIu64 "\n", sum);
+		add_u64(out, sum);
+	if (!oneline)
+		eb_strbuf_addch(out, '\n');
 }
 
 int fs_fmt_parse_percpu(enum fs_fmt fmt, const char *text, size_t len, void *out,
@@ -237,4 +267,105 @@ int fs_fmt_parse_percpu(enum fs_fmt fmt, const char *text, size_t len, void *out
 		text = nl ? nl + 1 : end;
 	}
 	return 0;
+}
+
+/* --- sorting names --------------------------------------------------------- */
+
+/* Byte depth of the name at off, 0 past its end (ends sort first). */
+static inline unsigned int name_byte(const char *base, uint32_t off, size_t depth)
+{
+	return (unsigned char)base[off + depth];
+}
+
+/* strcmp() of two names from byte depth on. */
+static inline int name_cmp(const char *base, uint32_t a, uint32_t b, size_t depth)
+{
+	const unsigned char *p = (const unsigned char *)base + a + depth;
+	const unsigned char *q = (const unsigned char *)base + b + depth;
+
+	while (*p && *p == *q)
+		p++, q++;
+	return (int)*p - (int)*q;
+}
+
+/* Sort off[0..n), names agreeing on bytes [0, depth), by strcmp. */
+static void insertion_sort(const char *base, uint32_t *off, size_t n, size_t depth)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		uint32_t t = off[i];
+
+		for (j = i; j > 0 && name_cmp(base, off[j - 1], t, depth) > 0; j--)
+			off[j] = off[j - 1];
+		off[j] = t;
+	}
+}
+
+/*
+ * MSD radix sort in place ("American flag sort"): distribute off[0..n)
+ * into 256 buckets by the byte at depth, then sort each bucket by the
+ * next byte.  Needs no memory beyond two small tables per level, so the
+ * daemon's peak memory for a listing is the names and their offsets.
+ * A name that ends (byte 0) is smaller than its extensions and equal to
+ * the other names that end there.  Names are NUL-terminated, so no name
+ * is read past its end: a name's byte at depth is only read when every
+ * byte before it was not 0.  Only the range of bytes present is walked
+ * (ten buckets for decimal names), and a byte all names share costs no
+ * recursion: the stack holds one level per byte where names differ.
+ */
+static void flag_sort(const char *base, uint32_t *off, size_t n, size_t depth)
+{
+	uint32_t cnt[256], next[256];
+	unsigned int b, c, lo, hi;
+	size_t i, start;
+
+again:
+	if (n < 16) {
+		insertion_sort(base, off, n, depth);
+		return;
+	}
+	lo = 255, hi = 0;
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < n; i++) {
+		c = name_byte(base, off[i], depth);
+		cnt[c]++;
+		lo = EB_MIN(lo, c);
+		hi = EB_MAX(hi, c);
+	}
+	if (lo == hi) {		/* one bucket: on to the next byte */
+		if (!lo)
+			return;
+		depth++;
+		goto again;
+	}
+	for (b = lo, start = 0; b <= hi; b++) {
+		next[b] = (uint32_t)start;
+		start += cnt[b];
+	}
+	/* move every name into its bucket: cycles of swaps */
+	for (b = lo, start = 0; b <= hi; start += cnt[b], b++) {
+		size_t end = start + cnt[b];
+
+		while (next[b] < end) {
+			uint32_t v = off[next[b]];
+
+			while ((c = name_byte(base, v, depth)) != b) {
+				uint32_t t = off[next[c]];
+
+				off[next[c]++] = v;
+				v = t;
+			}
+			off[next[b]++] = v;
+		}
+	}
+	/* bucket 0 holds names that ended: all equal */
+	for (b = lo, start = 0; b <= hi; start += cnt[b], b++)
+		if (b && cnt[b] > 1)
+			flag_sort(base, off + start, cnt[b], depth + 1);
+}
+
+void fs_fmt_sort_names(const char *base, uint32_t *off, size_t n)
+{
+	flag_sort(base, off, n, 0);
 }

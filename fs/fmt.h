@@ -56,4 +56,16 @@ void fs_fmt_render_percpu(enum fs_fmt fmt, const void *data, size_t size,
 int fs_fmt_parse_percpu(enum fs_fmt fmt, const char *text, size_t len, void *out,
 			size_t size, size_t stride, unsigned int ncpu);
 
+/*
+ * Sort names into byte-wise (strcmp) order: the order ls(1) shows them in
+ * the C and C.UTF-8 locales, and for names made of digits, lowercase hex
+ * digits and '-' in the usual UTF-8 locales too, so a listing handed out
+ * sorted leaves ls the least work.  The n names are NUL-terminated
+ * strings at base + off[i]; off is permuted in place, base is not
+ * touched.  An in-place MSD radix sort: time linear in the bytes that
+ * tell the names apart, no allocation; 2 KiB of stack per level, one
+ * level per byte position at which 16 or more names still differ.
+ */
+void fs_fmt_sort_names(const char *base, uint32_t *off, size_t n);
+
 #endif

@@ -58,12 +58,14 @@ struct fs_config {
 	unsigned int log_level;	/* -o log_level=N: verifier log level */
 	unsigned int max_threads;	/* -o max_threads=N */
 	unsigned int max_object;	/* -o max_object=BYTES */
+	size_t events_log;	/* -o events_log=SIZE: bound of each map's
+				 * events log (eventfiles.h) */
 	int show_help;
 	int show_version;
 };
 
 #define FS_DEFAULT_PIN_DIR	"/sys/fs/bpf/ebpfs"
-#define FS_DEFAULT_LOG_LEVEL	1
+#define FS_DEFAULT_LOG_LEVEL	4	/* statistics; a refused load is retried verbose */
 #define FS_DEFAULT_MAX_OBJECT	(64u << 20)
 
 /* --- backing objects ---------------------------------------------------- */
@@ -90,6 +92,10 @@ void fs_backing_put(struct fs_backing *b);
 
 struct fs_node;
 struct fs_handle;
+struct fs_req;		/* a FUSE request kept for a later answer */
+struct fs_poll;		/* a FUSE poll handle */
+
+#define FS_PARKED 1	/* read_wait kept the request */
 
 /*
  * What a directory's lookup found: the kind of node, the backing it
@@ -147,6 +153,18 @@ struct fs_node_ops {
 	int (*render)(struct fs_handle *h, struct eb_strbuf *out);
 	/* Append up to size bytes at off to out (streamed files). */
 	int (*read)(struct fs_handle *h, size_t size, off_t off, struct eb_strbuf *out);
+	/* Reads that may wait (used instead of read when set): append up
+	 * to size bytes to out and return 0, or keep req and return
+	 * FS_PARKED, answering it later with fs_req_reply_*() (glue.c). */
+	int (*read_wait)(struct fs_handle *h, struct fs_req *req, size_t size,
+			 off_t off, struct eb_strbuf *out);
+	/* poll(2) (optional; without it a file is always ready): return the
+	 * POLL* bits ready now.  ph (NULL: the caller does not wait) is
+	 * handed over: fs_poll_notify() or fs_poll_free() it. */
+	unsigned int (*poll)(struct fs_handle *h, struct fs_poll *ph);
+	/* Writes taken at once, one call per write(2), instead of the
+	 * buffered check/commit path.  Returns bytes taken or -errno. */
+	int (*write)(struct fs_handle *h, const char *buf, size_t size, off_t off);
 	/* Called after each write with the bytes so far in h->wbuf: an
 	 * error refuses this write (the buffer goes back to what it was),
 	 * so `echo bad > file` fails in write(), where shells see it. */
@@ -258,5 +276,27 @@ extern const struct fs_node_ops fs_maps_dir_ops;
 /* glue.c: the FUSE callbacks. */
 struct fuse_lowlevel_ops;
 extern const struct fuse_lowlevel_ops fs_fuse_ops;
+
+/*
+ * glue.c: answers for requests a read_wait parked, and poll handles.  Call
+ * them from any thread that holds neither the state lock nor a handle
+ * lock; poll notifications only from a thread that is not answering a
+ * request (libfuse doc/README.notifications).
+ */
+void fs_req_reply_buf(struct fs_req *req, const void *buf, size_t len);
+void fs_req_reply_err(struct fs_req *req, int ret);
+/* Have ri->fn(req) called (on a FUSE worker) if the request is
+ * interrupted by a signal; fn must answer it if it still holds it.  ri
+ * must outlive the request (a static const).  Returns true if it was
+ * interrupted already (fn has run then). */
+struct fs_req_interrupt {
+	void (*fn)(struct fs_req *req);
+};
+bool fs_req_on_interrupt(struct fs_req *req, const struct fs_req_interrupt *ri);
+/* Whether a signal interrupted the request. */
+bool fs_req_interrupted(struct fs_req *req);
+/* Tell the kernel a polled file changed, and free ph. */
+void fs_poll_notify(struct fs_poll *ph);
+void fs_poll_free(struct fs_poll *ph);
 
 #endif

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -421,6 +422,8 @@ static int open_node(fuse_req_t req, struct fs_node *n, struct fuse_file_info *f
 	fi->fh = (uintptr_t)h;
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
+	if (n->ops->read_wait)
+		fi->nonseekable = 1;	/* a stream, like a pipe */
 	return 0;
 }
 
@@ -451,15 +454,22 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 	pthread_mutex_lock(&h->lock);
 	fs_rdlock();
-	if (fs_node_stale(h->node))
+	if (fs_node_stale(h->node)) {
 		ret = -ENOENT;
-	else if (h->node->ops->read)
+	} else if (h->node->ops->read_wait) {
+		/* O_NONBLOCK as it is now (fcntl may have changed it) */
+		h->flags = (h->flags & ~O_NONBLOCK) | (fi->flags & O_NONBLOCK);
+		ret = h->node->ops->read_wait(h, (struct fs_req *)req, size, off, &out);
+	} else if (h->node->ops->read) {
 		ret = h->node->ops->read(h, size, off, &out);
-	else
+	} else {
 		ret = -EINVAL;
+	}
 	fs_unlock();
 	pthread_mutex_unlock(&h->lock);
-	if (ret < 0)
+	if (ret == FS_PARKED)
+		;	/* answered later (fs_req_reply_*) */
+	else if (ret < 0)
 		reply_err(req, ret);
 	else
 		fuse_reply_buf(req, out.buf, EB_MIN(out.len, size));
@@ -475,6 +485,20 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	char *old;
 	int ret = 0;
 
+	if (h->node->ops->write) {
+		/* taken at once: no buffer, no size limit */
+		pthread_mutex_lock(&h->lock);
+		fs_rdlock();
+		ret = fs_node_stale(h->node) ? -ENOENT :
+		      h->node->ops->write(h, buf, size, off);
+		fs_unlock();
+		pthread_mutex_unlock(&h->lock);
+		if (ret < 0)
+			reply_err(req, ret);
+		else
+			fuse_reply_write(req, (size_t)ret);
+		return;
+	}
 	if (off < 0 || end > fs_st.cfg->max_object) {
 		fuse_reply_err(req, EFBIG);
 		return;
@@ -558,6 +582,73 @@ static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		     struct fuse_file_info *fi)
 {
 	fuse_reply_err(req, 0);
+}
+
+/* What poll(2) reports for files of kinds without a poll op. */
+#define FS_POLL_DEFAULT (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
+
+static void op_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
+		    struct fuse_pollhandle *ph)
+{
+	struct fs_handle *h = handle_of(fi);
+	unsigned int ev;
+
+	if (!h->node->ops->poll) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		fuse_reply_poll(req, FS_POLL_DEFAULT);
+		return;
+	}
+	fs_rdlock();
+	ev = h->node->ops->poll(h, (struct fs_poll *)ph);
+	fs_unlock();
+	fuse_reply_poll(req, ev);
+}
+
+/* --- answers given later ----------------------------------------------------- */
+
+void fs_req_reply_buf(struct fs_req *req, const void *buf, size_t len)
+{
+	fuse_reply_buf((fuse_req_t)req, buf, len);
+}
+
+void fs_req_reply_err(struct fs_req *req, int ret)
+{
+	reply_err((fuse_req_t)req, ret);
+}
+
+static void interrupt_trampoline(fuse_req_t req, void *data)
+{
+	const struct fs_req_interrupt *ri = data;
+
+	ri->fn((struct fs_req *)req);
+}
+
+bool fs_req_on_interrupt(struct fs_req *req, const struct fs_req_interrupt *ri)
+{
+	fuse_req_interrupt_func((fuse_req_t)req, interrupt_trampoline, (void *)ri);
+	return fuse_req_interrupted((fuse_req_t)req);
+}
+
+bool fs_req_interrupted(struct fs_req *req)
+{
+	return fuse_req_interrupted((fuse_req_t)req);
+}
+
+void fs_poll_notify(struct fs_poll *ph)
+{
+	struct fuse_pollhandle *p = (struct fuse_pollhandle *)ph;
+
+	if (!p)
+		return;
+	fuse_lowlevel_notify_poll(p);
+	fuse_pollhandle_destroy(p);
+}
+
+void fs_poll_free(struct fs_poll *ph)
+{
+	if (ph)
+		fuse_pollhandle_destroy((struct fuse_pollhandle *)ph);
 }
 
 /* --- changing directories ---------------------------------------------------- */
@@ -730,6 +821,7 @@ const struct fuse_lowlevel_ops fs_fuse_ops = {
 	.flush = op_flush,
 	.release = op_release,
 	.fsync = op_fsync,
+	.poll = op_poll,
 	.create = op_create,
 	.mknod = op_mknod,
 	.unlink = op_unlink,

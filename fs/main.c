@@ -20,6 +20,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "eventfiles.h"
+#include "evlog.h"
 #include "fs.h"
 #include "info.h"
 #include "log.h"
@@ -37,6 +39,7 @@ enum {
 	KEY_HELP,
 	KEY_VERSION,
 	KEY_ALLOW_OTHER,
+	KEY_EVENTS_LOG,
 };
 
 #define FS_OPT(t, p, v) { t, offsetof(struct fs_config, p), v }
@@ -47,6 +50,7 @@ static const struct fuse_opt fs_opts[] = {
 	FS_OPT("max_object=%u", max_object, 0),
 	FS_OPT("no_restore", no_restore, 1),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
+	FUSE_OPT_KEY("events_log=", KEY_EVENTS_LOG),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -62,6 +66,13 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 	case KEY_ALLOW_OTHER:
 		c->allow_other = 1;
 		return 1;	/* keep: libfuse passes it to the mount */
+	case KEY_EVENTS_LOG:
+		if (fs_evlog_parse_size(arg + strlen("events_log="), &c->events_log)) {
+			fprintf(stderr, "ebpfs: bad %s (a size of at least %u bytes, "
+				"K/M/G suffixes)\n", arg, FS_EVLOG_MIN);
+			return -1;
+		}
+		return 0;
 	case KEY_HELP:
 		c->show_help = 1;
 		return 1;	/* keep: fuse_parse_cmdline sees it too */
@@ -89,7 +100,10 @@ static void usage(const char *prog)
 	       "    -o log_level=N         verifier log level of loads (default %u)\n"
 	       "    -o max_object=BYTES    largest object accepted in progs/ (default %u)\n"
 	       "    -o no_restore          do not show what earlier daemons pinned\n"
-	       "\n", prog, FS_DEFAULT_PIN_DIR, FS_DEFAULT_LOG_LEVEL, FS_DEFAULT_MAX_OBJECT);
+	       "    -o events_log=SIZE     bound of each map's events log (default %uM;\n"
+	       "                           K/M/G suffixes)\n"
+	       "\n", prog, FS_DEFAULT_PIN_DIR, FS_DEFAULT_LOG_LEVEL, FS_DEFAULT_MAX_OBJECT,
+	       FS_EVLOG_DEFAULT >> 20);
 }
 
 /* --- logging ---------------------------------------------------------------- */
@@ -243,6 +257,8 @@ int main(int argc, char *argv[])
 		fuse_loop_cfg_destroy(lc);
 	}
 	ret = ret ? 1 : 0;
+	/* blocked events readers get EOF while the session can answer */
+	fs_events_shutdown();
 
 out_unmount:
 	fuse_session_unmount(se);
@@ -252,6 +268,7 @@ out_session:
 	fuse_session_destroy(se);
 out_registry:
 	/* Everything stays loaded and pinned: the next daemon finds it. */
+	fs_events_shutdown();
 	fs_objects_fini();
 out_nodes:
 	fs_nodes_fini();

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "eventfiles.h"
 #include "info.h"
 #include "log.h"
 #include "map.h"
@@ -360,6 +361,13 @@ static int map_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry
 		out->backing = fs_backing_get(&m->b);
 		return 0;
 	}
+	if (fs_events_map_type(m->m.type)) {	/* events files, no keys */
+		out->ops = fs_events_entry(m->m.type, name);
+		if (!out->ops)
+			return -ENOENT;
+		out->backing = fs_backing_get(&m->b);
+		return 0;
+	}
 	if (!has_keys(m))
 		return -ENOENT;
 	key = malloc(m->m.key_size);
@@ -384,9 +392,27 @@ static int map_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry
 }
 
 /*
- * The directory listing keeps a cursor over a batched dump in the handle:
- * positions 0 and 1 are .info and .dump, keys follow in dump order.
+ * Listing a map directory: positions 0 and 1 are .info and .dump, keys
+ * follow.  The open directory handle keeps a struct key_listing.
+ *
+ * Sorted snapshot (every map whose listing fits in FS_LIST_MAX bytes,
+ * judged from max_entries by list_fits()): a readdir from position 0
+ * (the first one of an open directory, and after rewinddir) reads every
+ * key with batch lookups, renders the names into one buffer and sorts
+ * them byte-wise (fs_fmt_sort_names()); the readdirs that follow hand out
+ * that snapshot.  So each key is listed exactly once even while the map
+ * changes, offsets stay valid for seekdir, and the names come in ls's
+ * order, which makes ls's own sort of 100,000 names several times
+ * cheaper.  Keys inserted or deleted after the snapshot show from the
+ * next rewind on (lookups are always live).
+ *
+ * Streamed (bigger maps, or one that outgrows the limit while it is
+ * read): a cursor over a batched dump, names rendered as they are
+ * handed out, in the kernel's order; a position before the cursor
+ * restarts the dump.
  */
+#define FS_LIST_MAX	(64u << 20)
+
 struct key_cursor {
 	struct eb_map_dump d;
 	bool active;
@@ -396,13 +422,104 @@ struct key_cursor {
 	bool done;
 };
 
-static void key_cursor_free(void *p)
-{
-	struct key_cursor *c = p;
+struct key_listing {
+	bool sorted;		/* the snapshot is in use */
+	struct eb_strbuf names;	/* "name\0name\0..." */
+	uint32_t *off;		/* off[i]: the i-th key's name in names */
+	size_t n, cap;
+	struct key_cursor c;	/* streamed listing */
+};
 
-	if (c->active)
-		eb_map_dump_release(&c->d);
-	free(c);
+static void key_listing_free(void *p)
+{
+	struct key_listing *l = p;
+
+	if (l->c.active)
+		eb_map_dump_release(&l->c.d);
+	eb_strbuf_release(&l->names);
+	free(l->off);
+	free(l);
+}
+
+/*
+ * Entries per batch lookup when listing or dumping: about 256 KiB of keys
+ * and values per bpf(2) call, between 256 and 4096 entries (a 100,000-key
+ * u32 -> u64 map is read in 25 calls instead of 391).
+ */
+static uint32_t dump_chunk(const struct fs_map *m)
+{
+	ssize_t vs = eb_map_value_size(&m->m);
+	size_t per = (size_t)m->m.key_size + (vs > 0 ? (size_t)vs : 0);
+	size_t n = per ? (256u << 10) / per : 4096;
+
+	return (uint32_t)EB_MIN(EB_MAX(n, (size_t)256), (size_t)4096);
+}
+
+/* Bytes a key's listing costs at most: its longest name, the NUL and
+ * its offset. */
+static size_t list_entry_cost(const struct fs_map *m)
+{
+	static const size_t digits[9] = { 0, 3, 5, 0, 10, 0, 0, 0, 20 };
+	size_t ks = m->m.key_size, name;
+
+	if (m->key_fmt == FS_FMT_HEX || !fs_fmt_int_size(ks))
+		name = 2 * ks;
+	else
+		name = digits[ks] + (m->key_fmt == FS_FMT_SINT);
+	return name + 1 + sizeof(uint32_t);
+}
+
+static bool list_fits(const struct fs_map *m)
+{
+	return (uint64_t)m->m.max_entries * list_entry_cost(m) <= FS_LIST_MAX;
+}
+
+/* Read every key into a sorted snapshot.  0, -E2BIG when the listing
+ * outgrows FS_LIST_MAX (maps whose max_entries does not bound them),
+ * or -errno. */
+static int key_list_load(struct key_listing *l, const struct fs_map *m)
+{
+	size_t ks = m->m.key_size, cost = list_entry_cost(m);
+	struct eb_map_dump d;
+	const uint8_t *keys;
+	const void *vals;
+	int cnt, i, ret;
+
+	eb_strbuf_reset(&l->names);
+	l->n = 0;
+	ret = eb_map_dump_init(&d, &m->m, dump_chunk(m), 0);
+	if (ret)
+		return ret;
+	while ((cnt = eb_map_dump_next(&d, (const void **)&keys, &vals)) > 0) {
+		if ((l->n + (size_t)cnt) * cost > FS_LIST_MAX) {
+			ret = -E2BIG;
+			goto out;
+		}
+		if (l->n + (size_t)cnt > l->cap) {
+			size_t cap = EB_MAX(l->n + (size_t)cnt, 2 * l->cap);
+			uint32_t *off = eb_reallocarray(l->off, cap, sizeof(*off));
+
+			if (!off) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			l->off = off;
+			l->cap = cap;
+		}
+		for (i = 0; i < cnt; i++) {
+			l->off[l->n++] = (uint32_t)l->names.len;
+			fs_fmt_render(m->key_fmt, keys + (size_t)i * ks, ks, &l->names);
+			eb_strbuf_addch(&l->names, '\0');
+		}
+	}
+	ret = cnt < 0 ? cnt : eb_strbuf_error(&l->names);
+	if (!ret)
+		fs_fmt_sort_names(l->names.buf, l->off, l->n);
+out:
+	eb_map_dump_release(&d);
+	if (ret)
+		l->n = 0;
+	return ret;
 }
 
 static int key_cursor_restart(struct key_cursor *c, const struct fs_map *m)
@@ -412,7 +529,7 @@ static int key_cursor_restart(struct key_cursor *c, const struct fs_map *m)
 	if (c->active)
 		eb_map_dump_release(&c->d);
 	memset(c, 0, sizeof(*c));
-	ret = eb_map_dump_init(&c->d, &m->m, 0, 0);
+	ret = eb_map_dump_init(&c->d, &m->m, dump_chunk(m), 0);
 	if (ret)
 		return ret;
 	c->active = true;
@@ -440,42 +557,23 @@ static int key_cursor_fill(struct key_cursor *c)
 	return 1;
 }
 
-static int map_dir_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t pos,
-			   fs_emit_fn emit, void *ctx)
+/* Emit keys from key position kpos (0 = the first key) of a streamed
+ * listing.  The number emitted or -errno. */
+static int key_stream(struct key_cursor *c, const struct fs_map *m, uint64_t kpos,
+		      fs_emit_fn emit, void *ctx)
 {
-	struct fs_map *m = node_map(dir);
 	struct eb_strbuf name = EB_STRBUF_INIT;
-	struct key_cursor *c = dh->priv;
 	int n = 0, ret = 0;
 
-	if (pos == 0) {
-		if (emit(ctx, ".info", S_IFREG, 0))
-			return 0;
-		pos++, n++;
-	}
-	if (pos == 1) {
-		if (emit(ctx, ".dump", S_IFREG, 0))
-			return n;
-		pos++, n++;
-	}
-	if (!key_listable(m))
-		return n;
-	if (!c) {
-		c = calloc(1, sizeof(*c));
-		if (!c)
-			return -ENOMEM;
-		dh->priv = c;
-		dh->priv_free = key_cursor_free;
-	}
-	if (!c->active || c->pos > pos - 2) {
+	if (!c->active || c->pos > kpos) {
 		ret = key_cursor_restart(c, m);
 		if (ret)
-			goto out;
+			return ret;
 	}
 	while ((ret = key_cursor_fill(c)) > 0) {
 		const uint8_t *key = c->keys + (size_t)c->i * m->m.key_size;
 
-		if (c->pos < pos - 2) {	/* skip to the requested position */
+		if (c->pos < kpos) {	/* skip to the requested position */
 			c->i++, c->pos++;
 			continue;
 		}
@@ -487,11 +585,79 @@ static int map_dir_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t p
 		}
 		if (emit(ctx, name.buf, S_IFREG, 0))
 			break;
-		c->i++, c->pos++, n++, pos++;
+		c->i++, c->pos++, n++, kpos++;
 	}
-out:
 	eb_strbuf_release(&name);
 	return ret < 0 && !n ? ret : n;
+}
+
+/* Emit keys from key position kpos; `rewind`: the readdir started at
+ * position 0, take a new snapshot.  The number emitted or -errno. */
+static int key_list(struct fs_handle *dh, const struct fs_map *m, uint64_t kpos,
+		    bool rewind, fs_emit_fn emit, void *ctx)
+{
+	struct key_listing *l = dh->priv;
+	int n = 0, ret;
+
+	if (!l) {
+		l = calloc(1, sizeof(*l));
+		if (!l)
+			return -ENOMEM;
+		eb_strbuf_init(&l->names);
+		l->sorted = list_fits(m);
+		dh->priv = l;
+		dh->priv_free = key_listing_free;
+		rewind = true;
+	}
+	if (rewind && l->sorted) {
+		ret = key_list_load(l, m);
+		if (ret == -E2BIG) {
+			eb_strbuf_release(&l->names);
+			eb_zfree(&l->off);
+			l->n = l->cap = 0;
+			l->sorted = false;
+		} else if (ret) {
+			return ret;
+		}
+	}
+	if (!l->sorted)
+		return key_stream(&l->c, m, kpos, emit, ctx);
+	for (; kpos < l->n; kpos++, n++)
+		if (emit(ctx, l->names.buf + l->off[kpos], S_IFREG, 0))
+			break;
+	return n;
+}
+
+static int map_dir_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t pos,
+			   fs_emit_fn emit, void *ctx)
+{
+	struct fs_map *m = node_map(dir);
+	bool rewind = pos == 0;
+	int n = 0, ret;
+
+	if (pos == 0) {
+		if (emit(ctx, ".info", S_IFREG, 0))
+			return 0;
+		pos++, n++;
+	}
+	if (pos == 1) {
+		if (emit(ctx, ".dump", S_IFREG, 0))
+			return n;
+		pos++, n++;
+	}
+	if (fs_events_map_type(m->m.type)) {
+		const char *en;
+
+		for (; (en = fs_events_entry_name(m->m.type, (unsigned int)(pos - 2)));
+		     pos++, n++)
+			if (emit(ctx, en, S_IFREG, 0))
+				break;
+		return n;
+	}
+	if (!key_listable(m))
+		return n;
+	ret = key_list(dh, m, pos - 2, rewind, emit, ctx);
+	return ret < 0 ? (n ? n : ret) : n + ret;
 }
 
 static int map_dir_create(struct fs_node *dir, const char *name, struct fs_entry *out)
@@ -777,6 +943,7 @@ static int map_info_render(struct fs_handle *h, struct eb_strbuf *out)
 	eb_strbuf_addf(out, "value_format: %s\n", fmt_name(m->val_fmt));
 	eb_strbuf_addf(out, "percpu: %s\n", eb_map_is_percpu(&m->m) ? "yes" : "no");
 	eb_strbuf_addf(out, "btf_id: %u\n", m->m.btf_id);
+	fs_events_info(m, out);
 	return 0;
 }
 
@@ -861,11 +1028,13 @@ static int map_dump_read(struct fs_handle *h, size_t size, off_t off,
 		c->pos = 0;
 		eb_strbuf_reset(&c->pend);
 		c->pend_off = 0;
-		ret = eb_map_dump_init(&c->d, &m->m, 0, 0);
+		ret = eb_map_dump_init(&c->d, &m->m, dump_chunk(m), 0);
 		if (ret)
 			return ret;
 		c->active = true;
 	}
+	if (eb_strbuf_grow(out, size))	/* one allocation per read */
+		return -ENOMEM;
 	while (out->len < size) {
 		size_t avail = c->pend.len - c->pend_off, take;
 

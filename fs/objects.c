@@ -15,6 +15,9 @@
  * already in maps/ makes a load fail with EEXIST, unless both maps are
  * declared with LIBBPF_PIN_BY_NAME: then the new object uses the existing
  * map (the loader checks type, sizes and flags: EINVAL when they differ).
+ * Copying a new build over a loaded object keeps each map the new object
+ * declares with the same type, sizes and flags and does not initialise
+ * itself (keep_on_replace()), and moves the links to the new programs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +27,9 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "eventfiles.h"
+#include "info.h"
+#include "linkfiles.h"
 #include "log.h"
 #include "object.h"
 #include "objects.h"
@@ -236,6 +242,28 @@ static bool owned_only_by(const struct fs_map *m, const struct fs_obj *obj)
 	       !strcmp(fs_map_owner(m, 0), obj->name);
 }
 
+/*
+ * A replacement of an object keeps the old map when the new object
+ * declares it alike (type, sizes, flags) and does not fill it itself
+ * (initial data, slots: a kept prog array would hold the old programs).
+ */
+static bool keep_on_replace(const struct eb_obj_map *m, const struct fs_map *old)
+{
+	struct eb_map_info mi;
+	uint32_t max = m->max_entries;
+
+	if (m->init_data || m->frozen || m->init_slot_cnt || m->inner || m->st_ops_tname ||
+	    m->type == BPF_MAP_TYPE_PROG_ARRAY)
+		return false;
+	if (!max && m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		max = (uint32_t)eb_possible_cpus();
+	if (eb_map_info_by_fd(fs_map_fd(old), &mi))
+		return false;
+	return mi.type == m->type && mi.key_size == m->key_size &&
+	       mi.value_size == m->value_size && mi.max_entries == max &&
+	       mi.flags == m->map_flags;
+}
+
 static int reuse_map(const struct eb_obj_map *m, void *ctx)
 {
 	struct load_ctx *lc = ctx;
@@ -247,11 +275,13 @@ static int reuse_map(const struct eb_obj_map *m, void *ctx)
 		return -ENOMEM;
 	old = fs_map_find(name);
 	if (!old || (owned_only_by(old, lc->obj) &&
-		     !(m->pinning == EB_PIN_BY_NAME && fs_map_pinning(old) == EB_PIN_BY_NAME))) {
+		     !(m->pinning == EB_PIN_BY_NAME && fs_map_pinning(old) == EB_PIN_BY_NAME) &&
+		     !keep_on_replace(m, old))) {
 		free(name);
 		return -ENOENT;
 	}
-	if (m->pinning == EB_PIN_BY_NAME && fs_map_pinning(old) == EB_PIN_BY_NAME) {
+	if ((m->pinning == EB_PIN_BY_NAME && fs_map_pinning(old) == EB_PIN_BY_NAME) ||
+	    owned_only_by(old, lc->obj)) {
 		free(name);
 		fd = fcntl(fs_map_fd(old), F_DUPFD_CLOEXEC, 3);
 		return fd < 0 ? -errno : fd;
@@ -492,6 +522,7 @@ static void unload_contents(struct fs_obj *obj, struct fs_map **keep, unsigned i
 
 			(void)fs_unpin(path);
 			free(path);
+			fs_events_map_removed(m);
 			fs_map_unregister(m);
 		}
 		fs_map_put(m);
@@ -541,6 +572,8 @@ static int publish(struct fs_obj *obj, struct contents *c, bool pin)
 			continue;
 		if (fs_map_register(m))
 			ret = -ENOMEM;
+		else
+			(void)fs_events_map_added(m);	/* read from now on */
 		if (pin) {
 			char *path = fs_pin_path_map(fs_map_name(m));
 
@@ -581,6 +614,38 @@ static const char *loaded_prog_log(const struct eb_prog *p, void *ctx)
 static int loaded_map_fd(const struct eb_obj_map *m, const char *name, void *ctx)
 {
 	return m->fd;
+}
+
+/*
+ * The kernel's BTF (CO-RE, ksyms, kfuncs, attach targets, struct_ops):
+ * parsed on the first load that needs it, then lent to every load until
+ * the daemon exits (loads only read it).  NULL if it cannot be read: the
+ * loader then tries itself and reports why.
+ */
+static pthread_mutex_t kernel_btf_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct eb_btf *kernel_btf;
+
+static struct eb_btf *kernel_btf_for(const struct eb_object *eo)
+{
+	const struct eb_btf_ext *ext = eb_object_btf_ext(eo);
+	bool need = (ext && ext->core_relo_cnt) || eb_object_extern_cnt(eo);
+	struct eb_btf *kb;
+	unsigned int i;
+
+	for (i = 0; i < eb_object_prog_cnt(eo) && !need; i++)
+		need = eb_object_prog(eo, i)->type == BPF_PROG_TYPE_TRACING ||
+		       eb_object_prog(eo, i)->type == BPF_PROG_TYPE_LSM ||
+		       eb_object_prog(eo, i)->type == BPF_PROG_TYPE_STRUCT_OPS;
+	for (i = 0; i < eb_object_map_cnt(eo) && !need; i++)
+		need = eb_object_map(eo, i)->origin == EB_MAP_STRUCT_OPS;
+	if (!need)
+		return NULL;
+	pthread_mutex_lock(&kernel_btf_lock);
+	if (!kernel_btf && eb_btf_load_vmlinux(&kb) == 0)
+		kernel_btf = kb;
+	kb = kernel_btf;
+	pthread_mutex_unlock(&kernel_btf_lock);
+	return kb;
 }
 
 int fs_obj_load(struct fs_obj *obj, const void *image, size_t len)
@@ -629,6 +694,7 @@ int fs_obj_load(struct fs_obj *obj, const void *image, size_t len)
 		lo.log_level = fs_st.cfg->log_level;
 		lo.map_reuse = reuse_map;
 		lo.map_reuse_ctx = &lc;
+		lo.kernel_btf = kernel_btf_for(c.eo);
 		ret = eb_object_load(c.eo, &lo);
 	}
 	fs_unlock();
@@ -639,6 +705,12 @@ int fs_obj_load(struct fs_obj *obj, const void *image, size_t len)
 	if (ret) {
 		eb_strbuf_addf(&err, "cannot build the registry entries: %s", eb_strerror(ret));
 		goto fail;
+	}
+	/* the old programs' links move to the new ones (linkfiles.c) */
+	if (obj->registered) {
+		ret = fs_links_replace_obj(obj->name, c.progs, c.nprogs, &err);
+		if (ret)
+			goto fail;
 	}
 	logs_blob(c.progs, c.nprogs, &logs);
 	path = fs_pin_path_image(obj->name);
@@ -679,6 +751,7 @@ int fs_obj_unload_by_name(const char *name)
 	char *path;
 
 	pthread_mutex_lock(&fs_st.load_lock);
+	fs_links_detach_obj(name);	/* links first: no hook keeps a program */
 	fs_wrlock();
 	obj = fs_obj_find(name);
 	if (!obj) {
@@ -838,8 +911,10 @@ void fs_objects_restore(void)
 		if (de->d_name[0] == '.')
 			continue;
 		name = fs_pin_unescape(de->d_name);
-		if (name)
+		if (name) {
 			restore_one(name);
+			fs_links_restore(name);
+		}
 		free(name);
 	}
 	pthread_mutex_unlock(&fs_st.load_lock);
@@ -850,6 +925,7 @@ void fs_objects_fini(void)
 {
 	unsigned int i;
 
+	fs_links_fini();
 	fs_wrlock();
 	for (i = 0; i < reg.nprogs; i++)
 		fs_backing_put(&reg.progs[i]->b);
@@ -863,6 +939,10 @@ void fs_objects_fini(void)
 	reg.nobjs = 0;
 	fs_maps_fini();
 	fs_unlock();
+	pthread_mutex_lock(&kernel_btf_lock);
+	eb_btf_free(kernel_btf);
+	kernel_btf = NULL;
+	pthread_mutex_unlock(&kernel_btf_lock);
 	pthread_mutex_lock(&last_error_lock);
 	eb_strbuf_release(&last_error);
 	pthread_mutex_unlock(&last_error_lock);
@@ -1015,6 +1095,16 @@ static int objfile_commit(struct fs_handle *h)
 {
 	struct fs_obj *obj = (struct fs_obj *)h->node->backing;
 
+	/*
+	 * A new file flushed before its first byte: `cat x.o > progs/x.o`
+	 * closes a duplicate of the descriptor before cat writes.  Load at a
+	 * later flush instead; a new file closed empty loads nothing and is
+	 * not kept.
+	 */
+	if (!obj->registered && !h->wbuf.len) {
+		h->dirty = true;
+		return 0;
+	}
 	return fs_obj_load(obj, h->wbuf.buf, h->wbuf.len);
 }
 

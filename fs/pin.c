@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "info.h"
+#include "linkfiles.h"
 #include "log.h"
 #include "objects.h"
 #include "syscall.h"
@@ -81,6 +82,29 @@ char *fs_pin_path_obj(const char *obj)
 char *fs_pin_path_prog(const char *obj, const char *prog)
 {
 	return join("objs", obj, prog, NULL);
+}
+
+char *fs_pin_path_links(const char *obj, const char *prog, const char *link)
+{
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+
+	/* "%links", like "%image", is no escaped name */
+	eb_strbuf_addf(&sb, "%s/objs/", fs_st.cfg->pin_dir);
+	add_escaped(&sb, obj);
+	eb_strbuf_adds(&sb, "/%links");
+	if (prog) {
+		eb_strbuf_addch(&sb, '/');
+		add_escaped(&sb, prog);
+	}
+	if (prog && link) {
+		eb_strbuf_addch(&sb, '/');
+		add_escaped(&sb, link);
+	}
+	if (eb_strbuf_error(&sb)) {
+		eb_strbuf_release(&sb);
+		return NULL;
+	}
+	return eb_strbuf_detach(&sb, NULL);
 }
 
 char *fs_pin_path_image(const char *obj)

@@ -10,6 +10,7 @@
  *            read the result of the program's last run:
  *                retval: N / duration_ns: N / data_size_out: N /
  *                data_out: HEX
+ *   attach, attach_error, links/   attaching (linkfiles.c)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +21,7 @@
 
 #include "disasm.h"
 #include "info.h"
+#include "linkfiles.h"
 #include "log.h"
 #include "objects.h"
 #include "syscall.h"
@@ -211,6 +213,9 @@ static const struct {
 	{ "xlated", &prog_xlated_ops },
 	{ "log", &prog_log_ops },
 	{ "run", &prog_run_ops },
+	{ "attach", &fs_attach_ops },
+	{ "attach_error", &fs_attach_error_ops },
+	{ "links", &fs_links_dir_ops },
 };
 
 static int prog_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry *out)

@@ -14,7 +14,7 @@ check "cp xdp_count.bpf.o" cp "$BPF/xdp_count.bpf.o" "$P/"
 check "object reads back byte for byte" cmp "$P/xdp_count.bpf.o" "$BPF/xdp_count.bpf.o"
 expect_eq "object size" "$(stat -c %s "$P/xdp_count.bpf.o")" "$(stat -c %s "$BPF/xdp_count.bpf.o")"
 expect_eq "ls progs/" "$(ls "$P" | tr '\n' ' ')" "xdp_count xdp_count.bpf.o "
-expect_eq "ls progs/xdp_count/" "$(ls "$P/xdp_count" | tr '\n' ' ')" "info log run xlated "
+expect_eq "ls progs/xdp_count/" "$(ls "$P/xdp_count" | tr '\n' ' ')" "attach attach_error info links log run xlated "
 id=$(our_prog_id xdp_count)
 expect_eq "bpftool sees xdp_count" "$(bpftool_prog_name "$id")" "xdp_count"
 info=$WORK/info
@@ -85,6 +85,17 @@ check "rm progs/multi.bpf.o" rm "$P/multi.bpf.o"
 expect_eq "progs/ empty again" "$(ls "$P")" ""
 expect_eq "maps/ empty again" "$(ls "$MNT/maps")" ""
 expect_eq "bpftool: multi_pass unloaded" "$(bpftool_prog_name "$mpid")" ""
+
+# --- shell redirection: the shell closes a duplicate of the new file's
+# descriptor before cat writes a byte; the load happens at the last close
+check "cat obj > progs/redir.o" sh -c "cat '$BPF/socket_filter.bpf.o' > '$P/redir.o'"
+check "redirected object loaded" test -d "$P/sock_trunc"
+check "and reads back" cmp "$P/redir.o" "$BPF/socket_filter.bpf.o"
+check "rm progs/redir.o" rm "$P/redir.o"
+# a new file closed empty loads nothing and is not kept
+check "cp /dev/null progs/empty.o" cp /dev/null "$P/empty.o"
+check "no empty object listed" test ! -e "$P/empty.o"
+expect_eq "progs/ still empty" "$(ls "$P")" ""
 check "daemon still answers" daemon_alive
 
 finish

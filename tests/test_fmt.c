@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_fmt.c - fs/fmt.c: the spellings of map keys and values, per-CPU
+ * lines, and the order of names in a listing.  Pure functions: no kernel,
+ * no FUSE.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../fs/fmt.h"
+#include "strbuf.h"
+
+/* Render and compare with the exact text. */
+static void expect_render(enum fs_fmt fmt, const void *data, size_t size, const char *want)
+{
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+
+	fs_fmt_render(fmt, data, size, &sb);
+	assert_int_equal(eb_strbuf_error(&sb), 0);
+	assert_string_equal(sb.buf, want);
+	eb_strbuf_release(&sb);
+}
+
+static int parse_str(enum fs_fmt fmt, const char *text, void *out, size_t size)
+{
+	return fs_fmt_parse(fmt, text, strlen(text), out, size);
+}
+
+static void test_int_size(void **state)
+{
+	(void)state;
+	assert_true(fs_fmt_int_size(1));
+	assert_true(fs_fmt_int_size(2));
+	assert_true(fs_fmt_int_size(4));
+	assert_true(fs_fmt_int_size(8));
+	assert_false(fs_fmt_int_size(0));
+	assert_false(fs_fmt_int_size(3));
+	assert_false(fs_fmt_int_size(16));
+}
+
+static void test_render_unsigned(void **state)
+{
+	uint8_t u8 = 255;
+	uint16_t u16 = 65535;
+	uint32_t u32 = 4294967295u, zero = 0, k = 12345;
+	uint64_t u64 = UINT64_MAX, big = 1000000000000ull;
+
+	(void)state;
+	expect_render(FS_FMT_UINT, &u8, 1, "255");
+	expect_render(FS_FMT_UINT, &u16, 2, "65535");
+	expect_render(FS_FMT_UINT, &u32, 4, "4294967295");
+	expect_render(FS_FMT_UINT, &zero, 4, "0");
+	expect_render(FS_FMT_UINT, &k, 4, "12345");
+	expect_render(FS_FMT_UINT, &u64, 8, "18446744073709551615");
+	expect_render(FS_FMT_UINT, &big, 8, "1000000000000");
+}
+
+static void test_render_signed(void **state)
+{
+	int8_t s8 = -128, p8 = 127;
+	int16_t s16 = -1;
+	int32_t s32 = INT32_MIN, p32 = 42;
+	int64_t s64 = INT64_MIN, p64 = INT64_MAX, m10 = -10;
+
+	(void)state;
+	expect_render(FS_FMT_SINT, &s8, 1, "-128");
+	expect_render(FS_FMT_SINT, &p8, 1, "127");
+	expect_render(FS_FMT_SINT, &s16, 2, "-1");
+	expect_render(FS_FMT_SINT, &s32, 4, "-2147483648");
+	expect_render(FS_FMT_SINT, &p32, 4, "42");
+	expect_render(FS_FMT_SINT, &s64, 8, "-9223372036854775808");
+	expect_render(FS_FMT_SINT, &p64, 8, "9223372036854775807");
+	expect_render(FS_FMT_SINT, &m10, 8, "-10");
+	/* the same bytes unsigned */
+	expect_render(FS_FMT_UINT, &s8, 1, "128");
+	expect_render(FS_FMT_UINT, &s16, 2, "65535");
+}
+
+static void test_render_hex(void **state)
+{
+	static const uint8_t addr[6] = { 0x0a, 0x00, 0x00, 0x01, 0x00, 0x50 };
+	static const uint8_t three[3] = { 0xab, 0xcd, 0xef };
+	uint32_t v = 0x01020304;
+	char want[9];
+	const uint8_t *b = (const uint8_t *)&v;
+
+	(void)state;
+	expect_render(FS_FMT_HEX, addr, sizeof(addr), "0a0000010050");
+	/* sizes that are not integers are hex whatever the format says */
+	expect_render(FS_FMT_UINT, three, 3, "abcdef");
+	expect_render(FS_FMT_SINT, three, 3, "abcdef");
+	/* hex of an integer is its bytes in memory order */
+	snprintf(want, sizeof(want), "%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
+	expect_render(FS_FMT_HEX, &v, 4, want);
+	expect_render(FS_FMT_HEX, addr, 0, "");
+}
+
+static void test_int_value(void **state)
+{
+	uint8_t b = 0xff;
+	uint16_t h = 0x8000;
+	uint32_t w = 0xfffffffe;
+
+	(void)state;
+	assert_int_equal(fs_fmt_int_value(FS_FMT_UINT, &b, 1), 255);
+	assert_int_equal(fs_fmt_int_value(FS_FMT_SINT, &b, 1), -1);
+	assert_int_equal(fs_fmt_int_value(FS_FMT_SINT, &h, 2), -32768);
+	assert_int_equal(fs_fmt_int_value(FS_FMT_UINT, &h, 2), 32768);
+	assert_int_equal(fs_fmt_int_value(FS_FMT_SINT, &w, 4), -2);
+	assert_true(fs_fmt_int_value(FS_FMT_UINT, &w, 4) == 4294967294ll);
+}
+
+static void test_parse_unsigned(void **state)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	(void)state;
+	assert_int_equal(parse_str(FS_FMT_UINT, "42", &u32, 4), 0);
+	assert_int_equal(u32, 42);
+	assert_int_equal(parse_str(FS_FMT_UINT, " \t42\n", &u32, 4), 0);
+	assert_int_equal(u32, 42);
+	assert_int_equal(parse_str(FS_FMT_UINT, "0x10", &u32, 4), 0);
+	assert_int_equal(u32, 16);
+	assert_int_equal(parse_str(FS_FMT_UINT, "0XfF", &u32, 4), 0);
+	assert_int_equal(u32, 255);
+	assert_int_equal(parse_str(FS_FMT_UINT, "+7", &u32, 4), 0);
+	assert_int_equal(u32, 7);
+	assert_int_equal(parse_str(FS_FMT_UINT, "255", &u8, 1), 0);
+	assert_int_equal(u8, 255);
+	assert_int_equal(parse_str(FS_FMT_UINT, "65535", &u16, 2), 0);
+	assert_int_equal(u16, 65535);
+	assert_int_equal(parse_str(FS_FMT_UINT, "4294967295", &u32, 4), 0);
+	assert_int_equal(u32, 4294967295u);
+	assert_int_equal(parse_str(FS_FMT_UINT, "18446744073709551615", &u64, 8), 0);
+	assert_true(u64 == UINT64_MAX);
+	assert_int_equal(parse_str(FS_FMT_UINT, "0xffffffffffffffff", &u64, 8), 0);
+	assert_true(u64 == UINT64_MAX);
+	/* only the length given counts, not what follows */
+	assert_int_equal(fs_fmt_parse(FS_FMT_UINT, "123456", 3, &u32, 4), 0);
+	assert_int_equal(u32, 123);
+}
+
+static void test_parse_unsigned_malformed(void **state)
+{
+	static const char *const bad32[] = {
+		"", " ", "\n", "-1", "-0x1", "4294967296", "12a", "a12", "1 2", "0x",
+		"0xg", "0x-1", "+", "-", "1.5", "1e3", "++1", "0x 1", "\xff",
+	};
+	uint8_t u8 = 0x5a;
+	uint16_t u16 = 0x5a5a;
+	uint32_t u32;
+	uint64_t u64 = 7;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
+		u32 = 0x5a5a5a5a;
+		assert_int_equal(parse_str(FS_FMT_UINT, bad32[i], &u32, 4), -EINVAL);
+		assert_int_equal(u32, 0x5a5a5a5a);	/* untouched */
+	}
+	assert_int_equal(parse_str(FS_FMT_UINT, "256", &u8, 1), -EINVAL);
+	assert_int_equal(u8, 0x5a);
+	assert_int_equal(parse_str(FS_FMT_UINT, "0x100", &u8, 1), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_UINT, "65536", &u16, 2), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_UINT, "18446744073709551616", &u64, 8), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_UINT, "0x10000000000000000", &u64, 8), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_UINT, "99999999999999999999999", &u64, 8),
+			 -EINVAL);
+	assert_true(u64 == 7);
+}
+
+static void test_parse_signed(void **state)
+{
+	int8_t s8;
+	int16_t s16;
+	int32_t s32;
+	int64_t s64;
+
+	(void)state;
+	assert_int_equal(parse_str(FS_FMT_SINT, "-128", &s8, 1), 0);
+	assert_int_equal(s8, -128);
+	assert_int_equal(parse_str(FS_FMT_SINT, "127", &s8, 1), 0);
+	assert_int_equal(s8, 127);
+	assert_int_equal(parse_str(FS_FMT_SINT, "-32768", &s16, 2), 0);
+	assert_int_equal(s16, -32768);
+	assert_int_equal(parse_str(FS_FMT_SINT, "-2147483648", &s32, 4), 0);
+	assert_int_equal(s32, INT32_MIN);
+	assert_int_equal(parse_str(FS_FMT_SINT, "-0x10", &s32, 4), 0);
+	assert_int_equal(s32, -16);
+	assert_int_equal(parse_str(FS_FMT_SINT, " -1 \n", &s32, 4), 0);
+	assert_int_equal(s32, -1);
+	assert_int_equal(parse_str(FS_FMT_SINT, "-9223372036854775808", &s64, 8), 0);
+	assert_true(s64 == INT64_MIN);
+	assert_int_equal(parse_str(FS_FMT_SINT, "9223372036854775807", &s64, 8), 0);
+	assert_true(s64 == INT64_MAX);
+
+	assert_int_equal(parse_str(FS_FMT_SINT, "-129", &s8, 1), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "128", &s8, 1), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "0xff", &s8, 1), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "32768", &s16, 2), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "2147483648", &s32, 4), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "-2147483649", &s32, 4), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "9223372036854775808", &s64, 8), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "-9223372036854775809", &s64, 8), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "--1", &s32, 4), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "- 1", &s32, 4), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "", &s32, 4), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_SINT, "x", &s32, 4), -EINVAL);
+}
+
+static void test_parse_hex(void **state)
+{
+	static const uint8_t addr[6] = { 0x0a, 0x00, 0x00, 0x01, 0x00, 0x50 };
+	uint8_t out[6], three[3];
+
+	(void)state;
+	memset(out, 0, sizeof(out));
+	assert_int_equal(parse_str(FS_FMT_HEX, "0a0000010050", out, 6), 0);
+	assert_memory_equal(out, addr, 6);
+	memset(out, 0, sizeof(out));
+	assert_int_equal(parse_str(FS_FMT_HEX, "0x0A 00 00 01 00 50\n", out, 6), 0);
+	assert_memory_equal(out, addr, 6);
+	memset(out, 0, sizeof(out));
+	assert_int_equal(parse_str(FS_FMT_HEX, "0a00\t0001\n0050", out, 6), 0);
+	assert_memory_equal(out, addr, 6);
+	/* a size that is not an integer's parses as hex whatever the format */
+	assert_int_equal(parse_str(FS_FMT_UINT, "abcdef", three, 3), 0);
+	assert_int_equal(three[0], 0xab);
+	assert_int_equal(three[2], 0xef);
+
+	assert_int_equal(parse_str(FS_FMT_HEX, "0a00000100", out, 6), -EINVAL);	/* short */
+	assert_int_equal(parse_str(FS_FMT_HEX, "0a000001005000", out, 6), -EINVAL); /* long */
+	assert_int_equal(parse_str(FS_FMT_HEX, "0a000001005", out, 6), -EINVAL);	/* odd */
+	assert_int_equal(parse_str(FS_FMT_HEX, "0a00000100g0", out, 6), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_HEX, "0 a0000010050", out, 6), -EINVAL); /* split byte */
+	assert_int_equal(parse_str(FS_FMT_HEX, "", out, 6), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_HEX, "0x", out, 6), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_HEX, "-a0000010050", out, 6), -EINVAL);
+	assert_int_equal(parse_str(FS_FMT_UINT, "12", three, 3), -EINVAL);
+}
+
+/* What is rendered parses back to the same bytes. */
+static void test_round_trip(void **state)
+{
+	static const uint64_t vals[] = { 0, 1, 9, 10, 255, 256, 65535, 4294967295u,
+					 4294967296ull, UINT64_MAX, 0x8000000000000000ull };
+	static const enum fs_fmt fmts[] = { FS_FMT_UINT, FS_FMT_SINT, FS_FMT_HEX };
+	static const size_t sizes[] = { 1, 2, 4, 8 };
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+	size_t f, s, v;
+
+	(void)state;
+	for (f = 0; f < 3; f++) {
+		for (s = 0; s < 4; s++) {
+			for (v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
+				uint64_t in = vals[v], out = 0;
+
+				eb_strbuf_reset(&sb);
+				fs_fmt_render(fmts[f], &in, sizes[s], &sb);
+				assert_int_equal(fs_fmt_parse(fmts[f], sb.buf, sb.len, &out,
+							      sizes[s]), 0);
+				assert_memory_equal(&in, &out, sizes[s]);
+			}
+		}
+	}
+	eb_strbuf_release(&sb);
+}
+
+static void test_render_percpu(void **state)
+{
+	uint64_t u[2] = { 1, 2 };
+	int32_t s[4] = { -5, 0x7777, 3, 0x7777 };	/* stride 8: slots 0 and 2 */
+	uint8_t h[16] = { 1, 2, 3, 0, 0, 0, 0, 0, 4, 5, 6, 0, 0, 0, 0, 0 };
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+
+	(void)state;
+	fs_fmt_render_percpu(FS_FMT_UINT, u, 8, 8, 2, false, &sb);
+	assert_string_equal(sb.buf, "cpu0: 1\ncpu1: 2\nsum: 3\n");
+	eb_strbuf_reset(&sb);
+	fs_fmt_render_percpu(FS_FMT_UINT, u, 8, 8, 2, true, &sb);
+	assert_string_equal(sb.buf, " cpu0:1 cpu1:2 sum:3");
+	eb_strbuf_reset(&sb);
+	fs_fmt_render_percpu(FS_FMT_SINT, s, 4, 8, 2, false, &sb);
+	assert_string_equal(sb.buf, "cpu0: -5\ncpu1: 3\nsum: -2\n");
+	eb_strbuf_reset(&sb);
+	fs_fmt_render_percpu(FS_FMT_SINT, s, 4, 8, 2, true, &sb);
+	assert_string_equal(sb.buf, " cpu0:-5 cpu1:3 sum:-2");
+	eb_strbuf_reset(&sb);
+	fs_fmt_render_percpu(FS_FMT_HEX, h, 3, 8, 2, false, &sb);
+	assert_string_equal(sb.buf, "cpu0: 010203\ncpu1: 040506\n");	/* no sum */
+	eb_strbuf_reset(&sb);
+	fs_fmt_render_percpu(FS_FMT_UINT, h, 3, 8, 2, true, &sb);
+	assert_string_equal(sb.buf, " cpu0:010203 cpu1:040506");
+	eb_strbuf_reset(&sb);
+	/* an unsigned sum wraps like the counters it adds */
+	u[0] = UINT64_MAX;
+	fs_fmt_render_percpu(FS_FMT_UINT, u, 8, 8, 2, false, &sb);
+	assert_string_equal(sb.buf, "cpu0: 18446744073709551615\ncpu1: 2\nsum: 1\n");
+	assert_int_equal(eb_strbuf_error(&sb), 0);
+	eb_strbuf_release(&sb);
+}
+
+static int parse_pc(const char *text, uint64_t *v, unsigned int ncpu)
+{
+	return fs_fmt_parse_percpu(FS_FMT_UINT, text, strlen(text), v, 8, 8, ncpu);
+}
+
+static void test_parse_percpu(void **state)
+{
+	uint64_t v[3];
+	int32_t s[4];
+
+	(void)state;
+	/* one value: every CPU */
+	v[0] = v[1] = v[2] = 9;
+	assert_int_equal(parse_pc("7\n", v, 3), 0);
+	assert_true(v[0] == 7 && v[1] == 7 && v[2] == 7);
+	/* named CPUs only; the others keep their values */
+	assert_int_equal(parse_pc("cpu1: 5\n", v, 3), 0);
+	assert_true(v[0] == 7 && v[1] == 5 && v[2] == 7);
+	assert_int_equal(parse_pc("cpu2:1\n\ncpu0: 0x10\nsum: 999\n", v, 3), 0);
+	assert_true(v[0] == 16 && v[1] == 5 && v[2] == 1);
+	/* what cat prints is accepted back */
+	assert_int_equal(parse_pc("cpu0: 1\ncpu1: 2\ncpu2: 3\nsum: 6\n", v, 3), 0);
+	assert_true(v[0] == 1 && v[1] == 2 && v[2] == 3);
+	assert_int_equal(parse_pc("sum: 5", v, 3), 0);
+	assert_true(v[0] == 1 && v[1] == 2 && v[2] == 3);
+	/* signed values in 8-byte slots */
+	memset(s, 0x11, sizeof(s));
+	assert_int_equal(fs_fmt_parse_percpu(FS_FMT_SINT, "cpu1: -3", 8, s, 4, 8, 2), 0);
+	assert_int_equal(s[2], -3);
+	assert_int_equal(s[0], 0x11111111);
+	assert_int_equal(s[3], 0x11111111);	/* padding untouched */
+
+	/* malformed: EINVAL */
+	assert_int_equal(parse_pc("", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("abc", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("-1", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("cpu3: 1", v, 3), -EINVAL);	/* no such CPU */
+	assert_int_equal(parse_pc("cpu0 1", v, 3), -EINVAL);	/* no colon */
+	assert_int_equal(parse_pc("cpux: 1", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("cpu: 1", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("cpu0: abc", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("cpu0:", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("cpu0: 1\nbogus", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("cpu0: 1\nsums: 2", v, 3), -EINVAL);
+	assert_int_equal(parse_pc("cpu0: 18446744073709551616", v, 3), -EINVAL);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sort names with fs_fmt_sort_names() and return them joined by ' '. */
+static char *sorted(const char *const *names, size_t n)
+{
+	struct eb_strbuf base = EB_STRBUF_INIT, out = EB_STRBUF_INIT;
+	uint32_t *off = calloc(n ? n : 1, sizeof(*off));
+	size_t i;
+
+	assert_non_null(off);
+	for (i = 0; i < n; i++) {
+		off[i] = (uint32_t)base.len;
+		eb_strbuf_adds(&base, names[i]);
+		eb_strbuf_addch(&base, '\0');
+	}
+	fs_fmt_sort_names(base.buf, off, n);
+	for (i = 0; i < n; i++) {
+		if (i)
+			eb_strbuf_addch(&out, ' ');
+		eb_strbuf_adds(&out, base.buf + off[i]);
+	}
+	free(off);
+	eb_strbuf_release(&base);
+	return eb_strbuf_detach(&out, NULL);
+}
+
+static void test_sort_names(void **state)
+{
+	static const char *const names[] = {
+		"10", "9", "1", "100", "-5", "0", "-10", "abc", "2",
+		"0a00000100500001", "0a00000100500000", "0a000001", "0a0000010050",
+		"0a00000100500000ff", "0a000001005000",
+	};
+	static const char *const one[] = { "x" };
+	char *s;
+
+	(void)state;
+	s = sorted(names, sizeof(names) / sizeof(names[0]));
+	assert_string_equal(s, "-10 -5 0 0a000001 0a0000010050 0a000001005000 "
+			    "0a00000100500000 0a00000100500000ff 0a00000100500001 "
+			    "1 10 100 2 9 abc");
+	free(s);
+	s = sorted(one, 1);
+	assert_string_equal(s, "x");
+	free(s);
+	s = sorted(NULL, 0);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* Many names (radix passes), long shared prefixes, names that are
+ * prefixes of others, duplicates: strcmp's order. */
+static void test_sort_names_many(void **state)
+{
+	enum { N = 20000 };
+	const char **want = calloc(N, sizeof(*want));
+	struct eb_strbuf base = EB_STRBUF_INIT;
+	uint32_t *off = calloc(N, sizeof(*off));
+	unsigned int seed = 12345;
+	size_t i;
+
+	(void)state;
+	assert_non_null(want);
+	assert_non_null(off);
+	for (i = 0; i < N; i++) {
+		off[i] = (uint32_t)base.len;
+		seed = seed * 1103515245u + 12345u;
+		switch (i % 4) {
+		case 0:		/* decimal keys */
+			eb_strbuf_addf(&base, "%u", seed % 1000000u);
+			break;
+		case 3:		/* signed decimal keys */
+			eb_strbuf_addf(&base, "-%u", seed % 100000u);
+			break;
+		case 1:		/* hex keys sharing a 12-byte prefix */
+			eb_strbuf_addf(&base, "c0a80001aaaa%08x", seed);
+			break;
+		default:	/* a few duplicates and short names */
+			eb_strbuf_addf(&base, "%x", seed % 64u);
+			break;
+		}
+		eb_strbuf_addch(&base, '\0');
+	}
+	assert_int_equal(eb_strbuf_error(&base), 0);
+	for (i = 0; i < N; i++)
+		want[i] = base.buf + off[i];
+	qsort(want, N, sizeof(*want), cmp_str);
+	fs_fmt_sort_names(base.buf, off, N);
+	for (i = 0; i < N; i++)
+		assert_string_equal(base.buf + off[i], want[i]);
+	free(want);
+	free(off);
+	eb_strbuf_release(&base);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_int_size),
+		cmocka_unit_test(test_render_unsigned),
+		cmocka_unit_test(test_render_signed),
+		cmocka_unit_test(test_render_hex),
+		cmocka_unit_test(test_int_value),
+		cmocka_unit_test(test_parse_unsigned),
+		cmocka_unit_test(test_parse_unsigned_malformed),
+		cmocka_unit_test(test_parse_signed),
+		cmocka_unit_test(test_parse_hex),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_render_percpu),
+		cmocka_unit_test(test_parse_percpu),
+		cmocka_unit_test(test_sort_names),
+		cmocka_unit_test(test_sort_names_many),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
