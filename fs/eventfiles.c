@@ -63,6 +63,7 @@ struct evmap {
 	struct eb_user_ringbuf *urb;	/* user ring buffers */
 	struct fs_evclock wclock;
 	uint64_t samples, lost, write_errors;
+	uint64_t pipe_missed;		/* lines events_pipe readers missed */
 	struct timespec mtime;		/* last append */
 };
 
@@ -291,6 +292,7 @@ static size_t pipe_fill(struct evpipe *p, size_t size, struct eb_strbuf *out)
 	pthread_mutex_lock(&e->log_lock);
 	if (p->pos < e->log.start) {
 		add_evicted_line(out, (int64_t)(e->log.lines_start - p->line), 0);
+		e->pipe_missed += e->log.lines_start - p->line;
 		p->pos = e->log.start;
 		p->line = e->log.lines_start;
 	}
@@ -596,6 +598,7 @@ void fs_events_info(struct fs_map *m, struct eb_strbuf *out)
 	eb_strbuf_addf(out, "events_bytes: %" PRIu64 "\n", e->log.end);
 	eb_strbuf_addf(out, "events_retained: %" PRIu64 "\n", e->log.end - e->log.start);
 	eb_strbuf_addf(out, "events_log_max: %zu\n", e->log.max);
+	eb_strbuf_addf(out, "events_pipe_missed: %" PRIu64 "\n", e->pipe_missed);
 	if (e->type == BPF_MAP_TYPE_USER_RINGBUF)
 		eb_strbuf_addf(out, "events_write_errors: %" PRIu64 "\n", e->write_errors);
 	eb_strbuf_addf(out, "events_format: %s\n", e->fmt ? e->fmt->t->name : "hex");

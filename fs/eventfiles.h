@@ -32,7 +32,16 @@
  *                           ("struct event") whose fields each line then
  *                           shows.  Write a name to set it, "hex" (or
  *                           nothing) to go back; an unknown name: ENOENT.
- *   maps/NAME/.info         gains "events_*" counter lines.
+ *   maps/NAME/.info         gains counter lines: events_samples (read
+ *                           from the kernel, or written), events_lost
+ *                           (the kernel reported lost; ring buffers never
+ *                           say), events_evicted (lines dropped from the
+ *                           log), events_lines, events_bytes (the size of
+ *                           events), events_retained, events_log_max,
+ *                           events_pipe_missed (lines events_pipe readers
+ *                           lost to eviction), events_write_errors (user
+ *                           ring buffers), events_format,
+ *                           events_pipe_readers.
  *
  * Reading starts when the map is registered (fs_events_map_added()), so
  * no sample is lost for want of a reader: one producer thread waits on

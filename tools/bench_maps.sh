@@ -64,9 +64,9 @@ for f in "$EBPFS" "$FLOOR" "$OBJ"; do
 	[ -e "$f" ] || die "$f missing: build first (ninja -C $BUILD)"
 done
 
-MNT=$(mktemp -d /tmp/ebpfs-bench.XXXXXX)
-PIN=/sys/fs/bpf/ebpfs-bench-$$
-WORK=$(mktemp -d /tmp/ebpfs-bench-work.XXXXXX)
+MNT=$(mktemp -d /tmp/ebpfs-benchmaps.XXXXXX)
+PIN=/sys/fs/bpf/ebpfs-benchmaps-$$
+WORK=$(mktemp -d /tmp/ebpfs-benchmaps-work.XXXXXX)
 DPID=
 
 cleanup() {
@@ -123,6 +123,8 @@ KEYBYTES=$(python3 -c 'import struct,sys; print(" ".join(str(b) for b in struct.
 # --- correctness of what is timed ------------------------------------------------
 n=$(ls "$M" | wc -l)
 [ "$n" = "$NKEYS" ] || die "ls lists $n keys, wanted $NKEYS"
+diff <(ls -U "$M") <("$FLOOR" keys "$ID" | LC_ALL=C sort) >/dev/null ||
+	die "readdir does not list every key once, in byte order"
 n=$(wc -l <"$M/.dump")
 [ "$n" = "$NKEYS" ] || die ".dump has $n lines, wanted $NKEYS"
 want=$("$FLOOR" lookup "$ID" "$KEY")
@@ -140,7 +142,7 @@ touch "$W/$k2" "$W/$k1" || die "touch in bench_wide failed"
 rm "$W/$k1" && [ "$(ls "$W")" = "$k2" ] || die "rm in bench_wide failed"
 
 # Reference: ls of an ordinary directory (tmpfs) holding the same names.
-REF=$(mktemp -d /dev/shm/ebpfs-bench-ref.XXXXXX)
+REF=$(mktemp -d /dev/shm/ebpfs-benchmaps-ref.XXXXXX)
 (cd "$REF" && ls "$M" | xargs touch) || die "creating $REF failed"
 cat "$M/$KEY" >"$REF/$KEY" || die "writing $REF/$KEY failed"
 
