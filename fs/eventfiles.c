@@ -29,6 +29,8 @@
 
 #define STAGE_FLUSH	(64u << 10)	/* producer: append to the log in chunks */
 #define PERF_PAGES	64		/* perf ring pages per CPU */
+#define PACE_ACTIVE_NS	(50 * 1000000ULL)	/* a pipe reader read this recently */
+#define PACE_WAIT_US	200		/* producer pause while one lags */
 #define NSEC_PER_SEC	1000000000ULL
 
 /* A sample type shared by the log's readers and the producer. */
@@ -73,6 +75,7 @@ struct evpipe {
 	uint64_t pos;			/* next log offset to return */
 	uint64_t line;			/* lines before pos */
 	struct fs_poll *ph;		/* waiting poll, if any */
+	uint64_t read_ns;		/* CLOCK_MONOTONIC of its last read */
 	struct evpipe *next;		/* e->pipes */
 };
 
@@ -234,13 +237,15 @@ static int on_sample(void *ctx, const struct eb_event_sample *s)
 {
 	struct evmap *e = ctx;
 
-	fs_ev_time(&e->pclock, e->wall_base + s->time_ns, &e->stage);
-	fs_ev_cpu(s->cpu, &e->stage);
-	if (e->pfmt)
+	if (e->pfmt) {
+		fs_ev_time(&e->pclock, e->wall_base + s->time_ns, &e->stage);
+		fs_ev_cpu(s->cpu, &e->stage);
 		fs_evtype_render(e->pfmt->t, s->data, s->size, &e->stage);
-	else
-		fs_ev_hex(s->data, s->size, &e->stage);
-	eb_strbuf_addch(&e->stage, '\n');
+		eb_strbuf_addch(&e->stage, '\n');
+	} else {
+		fs_ev_line_hex(&e->pclock, e->wall_base + s->time_ns, s->cpu, s->data,
+			       s->size, &e->stage);
+	}
 	e->stage_lines++;
 	e->stage_samples++;
 	if (e->stage.len >= STAGE_FLUSH)
@@ -289,6 +294,7 @@ static size_t pipe_fill(struct evpipe *p, size_t size, struct eb_strbuf *out)
 	uint64_t nl = 0;
 	size_t n;
 
+	p->read_ns = eb_event_now_ns();
 	pthread_mutex_lock(&e->log_lock);
 	if (p->pos < e->log.start) {
 		add_evicted_line(out, (int64_t)(e->log.lines_start - p->line), 0);
@@ -416,6 +422,35 @@ static bool run_kicks(void)
 	return !stop;
 }
 
+/*
+ * Pacing: while an events_pipe reader that is reading (it read in the last
+ * PACE_ACTIVE_NS) lags more than half its map's log, the producer waits a
+ * little before it takes more samples, so the reader gets the CPU instead
+ * of having its lines evicted; the kernel ring buffers absorb the pause
+ * (and drop, counted, when full).  A reader that stopped reading never
+ * holds the producer back.
+ */
+static bool pipes_lag(void)
+{
+	uint64_t now = eb_event_now_ns();
+	struct evmap *e;
+	struct evpipe *p;
+	bool lag = false;
+
+	pthread_mutex_lock(&evs.lock);
+	for (e = evs.maps; e && !lag; e = e->next) {
+		if (!e->pipes)
+			continue;
+		pthread_mutex_lock(&e->log_lock);
+		for (p = e->pipes; p && !lag; p = p->next)
+			lag = now - p->read_ns < PACE_ACTIVE_NS &&
+			      e->log.end - p->pos > e->log.max / 2;
+		pthread_mutex_unlock(&e->log_lock);
+	}
+	pthread_mutex_unlock(&evs.lock);
+	return lag;
+}
+
 static void *producer_main(void *arg)
 {
 	struct epoll_event ev[32];
@@ -443,6 +478,8 @@ static void *producer_main(void *arg)
 		}
 		if (!run_kicks())
 			break;
+		if (n > 0 && pipes_lag())
+			usleep(PACE_WAIT_US);
 	}
 	return arg;
 }
@@ -671,7 +708,8 @@ static int events_read(struct fs_handle *h, size_t size, off_t off, struct eb_st
 	lo = (uint64_t)((int64_t)off + f->delta);
 	pthread_mutex_lock(&e->log_lock);
 	if (lo < e->log.start && lo < e->log.end) {
-		int64_t k = f->line_known ? (int64_t)(e->log.lines_start - f->line) : -1;
+		int64_t k = f->line_known && f->line <= e->log.lines_start ?
+			    (int64_t)(e->log.lines_start - f->line) : -1;
 
 		add_evicted_line(out, k, e->log.start - lo);
 		lo = e->log.start;
@@ -796,6 +834,7 @@ static int pipe_open(struct fs_handle *h)
 	pthread_mutex_lock(&p->e->log_lock);
 	p->pos = p->e->log.end;
 	p->line = p->e->log.lines_end;
+	p->read_ns = eb_event_now_ns();
 	pthread_mutex_unlock(&p->e->log_lock);
 	p->next = p->e->pipes;
 	p->e->pipes = p;

@@ -271,6 +271,68 @@ void fs_ev_time(struct fs_evclock *c, uint64_t wall_ns, struct eb_strbuf *out)
 	add_uint(out, wall_ns % NSEC_PER_SEC, 9);
 }
 
+/* "00".."99" */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+void fs_ev_line_hex(struct fs_evclock *c, uint64_t wall_ns, int cpu, const void *data,
+		    size_t size, struct eb_strbuf *out)
+{
+	const uint8_t *p = data;
+	uint32_t ns = (uint32_t)(wall_ns % NSEC_PER_SEC);
+	char *d, *start;
+	size_t i;
+	int k;
+
+	if (!c->valid || c->sec != (time_t)(wall_ns / NSEC_PER_SEC)) {
+		/* refresh the cached second */
+		struct eb_strbuf tmp = EB_STRBUF_INIT;
+
+		fs_ev_time(c, wall_ns, &tmp);
+		eb_strbuf_release(&tmp);
+	}
+	if (eb_strbuf_grow(out, c->len + 10 + 16 + 6 + 2 * size + 1))
+		return;
+	start = d = out->buf + out->len;
+	memcpy(d, c->text, c->len);
+	d += c->len;
+	*d++ = '.';
+	d[8] = (char)('0' + ns % 10);
+	ns /= 10;
+	for (k = 6; k >= 0; k -= 2) {
+		memcpy(d + k, digit_pairs + 2 * (ns % 100), 2);
+		ns /= 100;
+	}
+	d += 9;
+	memcpy(d, " cpu=", 5);
+	d += 5;
+	if (cpu < 0) {
+		*d++ = '-';
+	} else {
+		char tmp[12];
+		int n = 0;
+		unsigned int v = (unsigned int)cpu;
+
+		do {
+			tmp[n++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		while (n)
+			*d++ = tmp[--n];
+	}
+	memcpy(d, " data=", 6);
+	d += 6;
+	for (i = 0; i < size; i++) {
+		*d++ = hexdig[p[i] >> 4];
+		*d++ = hexdig[p[i] & 15];
+	}
+	*d++ = '\n';
+	out->len += (size_t)(d - start);
+	out->buf[out->len] = '\0';
+}
+
 void fs_ev_cpu(int cpu, struct eb_strbuf *out)
 {
 	eb_strbuf_add(out, " cpu=", 5);

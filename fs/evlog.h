@@ -103,6 +103,9 @@ void fs_ev_time(struct fs_evclock *c, uint64_t wall_ns, struct eb_strbuf *out);
 void fs_ev_cpu(int cpu, struct eb_strbuf *out);
 /* Append " data=HEX". */
 void fs_ev_hex(const void *data, size_t size, struct eb_strbuf *out);
+/* Append a whole sample line "TIME cpu=N data=HEX\n" (the fast path). */
+void fs_ev_line_hex(struct fs_evclock *c, uint64_t wall_ns, int cpu, const void *data,
+		    size_t size, struct eb_strbuf *out);
 
 /* A sample type resolved in an object's BTF (a private copy). */
 struct fs_evtype {

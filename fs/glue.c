@@ -803,6 +803,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 	/* no page cache for our files: their contents are live */
 	conn->want &= ~(unsigned int)FUSE_CAP_WRITEBACK_CACHE;
+	/* one read request at a time per read(2), in order: an events
+	 * file maps a reader's offsets onto its log as it goes */
+	conn->want &= ~(unsigned int)FUSE_CAP_ASYNC_DIO;
 }
 
 const struct fuse_lowlevel_ops fs_fuse_ops = {

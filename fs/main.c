@@ -223,9 +223,6 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "ebpfs: out of memory\n");
 		goto out_nodes;
 	}
-	if (!cfg.no_restore)
-		fs_objects_restore();
-
 	if (fuse_opt_add_arg(&args, "-odefault_permissions,fsname=ebpfs,subtype=ebpfs"))
 		goto out_registry;
 	se = fuse_session_new(&args, &fs_fuse_ops, sizeof(fs_fuse_ops), NULL);
@@ -241,6 +238,14 @@ int main(int argc, char *argv[])
 		openlog("ebpfs", LOG_PID, LOG_DAEMON);
 		log_to_syslog = true;
 	}
+	/*
+	 * Restore only now, in the process that serves the mount: restoring
+	 * starts the events reader threads and maps the perf rings, and
+	 * neither survives the fork of fuse_daemonize().  Requests that
+	 * arrive meanwhile wait for the session loop.
+	 */
+	if (!cfg.no_restore)
+		fs_objects_restore();
 
 	if (opts.singlethread) {
 		ret = fuse_session_loop(se);

@@ -324,7 +324,7 @@ static void line_seen(const char *l, size_t n)
 {
 	const char *q;
 
-	if (memmem(l, n, " data=", 6))
+	if (memmem(l, n < 64 ? n : 64, " data=", 6))
 		samples++;
 	else if ((q = memmem(l, n, " lost=", 6)))
 		lost += strtoull(q + 6, NULL, 10);
@@ -332,7 +332,7 @@ static void line_seen(const char *l, size_t n)
 		evicted += strtoull(q + 9, NULL, 10);
 }
 
-static char carry[1 << 16];
+static char carry[(1 << 16) + 1];
 static size_t clen;
 
 static void scan(const char *p, size_t n)
@@ -344,8 +344,8 @@ static void scan(const char *p, size_t n)
 		if (!nl) {
 			size_t k = end - p;
 
-			if (clen + k > sizeof(carry))
-				k = sizeof(carry) - clen;
+			if (clen + k > sizeof(carry) - 1)
+				k = sizeof(carry) - 1 - clen;
 			memcpy(carry + clen, p, k);
 			clen += k;
 			return;
@@ -353,9 +353,10 @@ static void scan(const char *p, size_t n)
 		if (clen) {
 			size_t k = nl - p;
 
-			if (clen + k > sizeof(carry))
-				k = sizeof(carry) - clen;
+			if (clen + k > sizeof(carry) - 1)
+				k = sizeof(carry) - 1 - clen;
 			memcpy(carry + clen, p, k);
+			carry[clen + k] = '\n';	/* ends the numbers strtoull reads */
 			line_seen(carry, clen + k);
 			clen = 0;
 		} else {

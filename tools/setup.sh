@@ -18,10 +18,12 @@ bash tools/kernel-fs.sh
 
 # A daemon from an earlier run is replaced; what it loaded stays pinned
 # and the new daemon shows it again.
-mkdir -p "$mnt"
-if mountpoint -q "$mnt"; then
-	fusermount3 -u "$mnt" 2>/dev/null || umount "$mnt"
+# A daemon that was killed leaves a dead mount (ENOTCONN): unmount lazily.
+if mountpoint -q "$mnt" 2>/dev/null || ! stat "$mnt" >/dev/null 2>&1; then
+	fusermount3 -u "$mnt" 2>/dev/null || fusermount3 -u -z "$mnt" 2>/dev/null ||
+		umount -l "$mnt" 2>/dev/null || true
 fi
+mkdir -p "$mnt"
 "$build/fs/ebpfs" "$mnt"
 
 # The example object, so there is something to look at.
