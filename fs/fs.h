@@ -205,6 +205,9 @@ struct fs_handle {
 	struct eb_strbuf wbuf;	/* bytes written, at their offsets */
 	bool dirty;
 	bool trunc;		/* opened with O_TRUNC */
+	bool too_big;		/* a write went past max_object (EFBIG): the
+				 * next flush fails with EFBIG and applies
+				 * nothing of the cut-off bytes */
 	void *priv;		/* kind-specific cursor */
 	void (*priv_free)(void *priv);
 	/* uid of the opener (for permission checks in commit) */

@@ -499,13 +499,17 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 			fuse_reply_write(req, (size_t)ret);
 		return;
 	}
+	pthread_mutex_lock(&h->lock);
+	/* O_APPEND writes at the end of what the handle holds, whatever
+	 * offset the kernel sent: check the limit against that end */
+	if ((h->flags & O_APPEND))
+		off = (off_t)h->wbuf.len, end = h->wbuf.len + size;
 	if (off < 0 || end > fs_st.cfg->max_object) {
+		h->too_big = true;
+		pthread_mutex_unlock(&h->lock);
 		fuse_reply_err(req, EFBIG);
 		return;
 	}
-	pthread_mutex_lock(&h->lock);
-	if ((h->flags & O_APPEND))
-		off = (off_t)h->wbuf.len, end = h->wbuf.len + size;
 	/* files that check their writes are small: keep the old bytes */
 	old = NULL;
 	old_dirty = h->dirty;
@@ -545,6 +549,12 @@ static int handle_commit(struct fs_handle *h)
 {
 	int ret = 0;
 
+	if (h->too_big) {
+		/* never apply (load) the bytes before the refused write */
+		h->too_big = false;
+		h->dirty = false;
+		return -EFBIG;
+	}
 	if (h->dirty && h->node->ops->commit) {
 		h->dirty = false;
 		ret = h->node->ops->commit(h);

@@ -187,6 +187,12 @@ int main(int argc, char *argv[])
 			argv[0], argv[0]);
 		goto out_opts;
 	}
+	/* a level the kernel refuses would fail every load with EINVAL */
+	if (cfg.log_level & ~(EB_LOG_LEVEL1 | EB_LOG_LEVEL2 | EB_LOG_STATS)) {
+		fprintf(stderr, "ebpfs: bad log_level=%u (0-7: 1 and 2 verbose, "
+			"4 statistics)\n", cfg.log_level);
+		goto out_opts;
+	}
 	cfg.mountpoint = opts.mountpoint;
 	cfg.foreground = opts.foreground;
 	cfg.debug = opts.debug;
