@@ -25,6 +25,18 @@
 
 /* Everything can change behind the kernel's back: no caching. */
 #define FS_TIMEOUT 0.0
+/*
+ * The permanent directories (root, progs/, maps/) never go away and only
+ * their link count and times change, so the kernel may cache their entries
+ * and attributes for a while: a path lookup below them costs fewer round
+ * trips.  Everything else changes behind the kernel's back: no caching.
+ */
+#define FS_PERMANENT_TIMEOUT 1.0
+
+static double node_timeout(const struct fs_node *n)
+{
+	return n->permanent ? FS_PERMANENT_TIMEOUT : FS_TIMEOUT;
+}
 
 static void fill_stat(const struct fs_node *n, struct stat *st)
 {
@@ -141,8 +153,8 @@ static void reply_entry_of(fuse_req_t req, struct fs_node *n)
 	}
 	e.ino = n->ino;
 	e.generation = 1;
-	e.attr_timeout = FS_TIMEOUT;
-	e.entry_timeout = FS_TIMEOUT;
+	e.attr_timeout = node_timeout(n);
+	e.entry_timeout = node_timeout(n);
 	if (fuse_reply_entry(req, &e))
 		fs_node_forget(n->ino, 1);
 }
@@ -199,6 +211,7 @@ static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_dat
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	double timeout = FS_TIMEOUT;
 	struct fs_node *n;
 	struct stat st;
 	int ret;
@@ -206,12 +219,14 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fs_rdlock();
 	n = fs_node_get(ino);
 	ret = n ? node_stat(n, &st) : -ENOENT;
+	if (n)
+		timeout = node_timeout(n);
 	fs_node_put(n);
 	fs_unlock();
 	if (ret)
 		reply_err(req, ret);
 	else
-		fuse_reply_attr(req, &st, FS_TIMEOUT);
+		fuse_reply_attr(req, &st, timeout);
 }
 
 /* Truncate the written bytes of a handle to size (zero-filling). */
@@ -422,6 +437,9 @@ static int open_node(fuse_req_t req, struct fs_node *n, struct fuse_file_info *f
 	fi->fh = (uintptr_t)h;
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
+	/* a read-only handle has nothing to apply at close: no FLUSH trip */
+	if (!wr)
+		fi->noflush = 1;
 	if (n->ops->read_wait)
 		fi->nonseekable = 1;	/* a stream, like a pipe */
 	return 0;

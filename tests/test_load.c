@@ -4,6 +4,14 @@
  * creates, checked with direct bpf(2) calls (info by fd, lookups, test
  * runs) and bpftool as an independent witness.  Skips visibly without
  * CAP_BPF.
+ *
+ * Objects that need something not every kernel has (tcx, netfilter,
+ * uprobe_multi, struct_ops links, fentry/lsm, kfuncs, typed ksyms) are
+ * loaded after a probe of the running kernel with a minimal case
+ * (probe_prog(), ...).  Where the kernel refuses the probe, the object
+ * must fail with the same errno and say so, and the test's positive
+ * case skips visibly ("SKIP <test>: ..."); where the kernel takes it,
+ * the object must load and the positive case runs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,10 +31,12 @@
 #include <cmocka.h>
 
 #include "btf.h"
+#include "insn.h"
 #include "log.h"
 #include "object.h"
 #include "strbuf.h"
 #include "syscall.h"
+#include "testutil.h"
 #include "util.h"
 
 static bool have_bpf;
@@ -581,6 +591,101 @@ static int vmlinux_id(const char *name, int kind)
 		fail_msg("no %s in vmlinux", name);
 	return id;
 }
+
+/* --- what the running kernel supports ---------------------------------------------- */
+
+/*
+ * Load the minimal program "r0 = ret; exit" of type / expected attach type
+ * eat (prog_flags flags, attach_btf_id btf_id in vmlinux, 0: none) with a
+ * direct bpf(2) call, and close it again.  Returns 0 when the kernel takes
+ * it, else the -errno it gave.
+ */
+static int probe_prog(uint32_t type, uint32_t eat, uint32_t flags, uint32_t btf_id, int32_t ret)
+{
+	const struct bpf_insn insns[] = {
+		eb_insn_mov64_imm(BPF_REG_0, ret),
+		eb_insn_exit(),
+	};
+	struct eb_prog_load_opts o = {
+		.type = type, .expected_attach_type = eat, .name = "eb_probe",
+		.license = "GPL", .insns = insns, .insn_cnt = 2, .prog_flags = flags,
+		.attach_btf_id = btf_id,
+	};
+	int fd = eb_sys_prog_load(&o);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Whether the kernel has struct_ops links (Linux 6.4): 0 if it creates a
+ * tcp_congestion_ops struct_ops map with BPF_F_LINK, else the -errno.  The
+ * same map without the flag must be creatable (asserting).
+ */
+static int probe_struct_ops_link(void)
+{
+	int vt = vmlinux_id("bpf_struct_ops_tcp_congestion_ops", BTF_KIND_STRUCT);
+	struct eb_map_create_opts o = {
+		.type = BPF_MAP_TYPE_STRUCT_OPS, .name = "eb_probe", .key_size = 4,
+		.value_size = eb_btf_type_by_id(vmlinux(), (uint32_t)vt)->size,
+		.max_entries = 1, .btf_vmlinux_value_type_id = (uint32_t)vt,
+	};
+	int fd = eb_sys_map_create(&o);
+
+	if (fd < 0)
+		fail_msg("a struct_ops map without BPF_F_LINK: %s", eb_strerror(fd));
+	close(fd);
+	o.map_flags = 1u << 13;		/* BPF_F_LINK, Linux 6.4 */
+	fd = eb_sys_map_create(&o);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Open and load object `name`, whose needs a probe checked: probe 0 (the
+ * kernel takes the minimal case) means the load must succeed, and the
+ * object is returned; a -errno means the object must fail with exactly
+ * that errno, its message holding `msg` (NULL: the errno's text), and
+ * leave nothing loaded; then NULL is returned (the object is closed).
+ */
+static struct eb_object *load_probed(const char *name, int probe, const char *msg)
+{
+	struct eb_object *obj = open_obj(name);
+	int err = eb_object_load(obj, NULL);
+
+	if (!probe) {
+		if (err)
+			fail_msg("load %s: %d: %s (the kernel takes the minimal case)", name, err,
+				 eb_object_errmsg(obj));
+		return obj;
+	}
+	if (err != probe)
+		fail_msg("load %s: %d (%s), but the kernel refuses the minimal case with %d", name,
+			 err, err ? eb_object_errmsg(obj) : "loaded", probe);
+	if (!strstr(eb_object_errmsg(obj), msg ?: eb_strerror(probe)))
+		fail_msg("load %s: message '%s' lacks '%s'", name, eb_object_errmsg(obj),
+			 msg ?: eb_strerror(probe));
+	assert_false(eb_object_loaded(obj));
+	eb_object_close(obj);
+	return NULL;
+}
+
+/* load_probed() into obj, or skip the calling test visibly when the
+ * kernel lacks `what` (printf arguments). */
+#define LOAD_PROBED(obj, name, probe, msg, ...) do {			\
+	(obj) = load_probed((name), (probe), (msg));			\
+	if (!(obj)) {							\
+		printf("SKIP %s: this kernel lacks ", __func__);	\
+		printf(__VA_ARGS__);					\
+		printf(" (%s)\n", eb_strerror(probe));			\
+		fflush(stdout);						\
+		skip();							\
+	}								\
+} while (0)
 
 static struct eb_object *load_with(const char *name, const struct eb_load_opts *o)
 {
