@@ -622,7 +622,8 @@ static int probe_prog(uint32_t type, uint32_t eat, uint32_t flags, uint32_t btf_
 /*
  * Whether the kernel has struct_ops links (Linux 6.4): 0 if it creates a
  * tcp_congestion_ops struct_ops map with BPF_F_LINK, else the -errno.  The
- * same map without the flag must be creatable (asserting).
+ * same map without the flag must be creatable (asserting).  Recent kernels
+ * want a BTF fd with a struct_ops map: a minimal one is loaded.
  */
 static int probe_struct_ops_link(void)
 {
@@ -632,13 +633,21 @@ static int probe_struct_ops_link(void)
 		.value_size = eb_btf_type_by_id(vmlinux(), (uint32_t)vt)->size,
 		.max_entries = 1, .btf_vmlinux_value_type_id = (uint32_t)vt,
 	};
-	int fd = eb_sys_map_create(&o);
+	int btf = eb_sys_btf_load(tu_tiny_btf, TU_TINY_BTF_SIZE, NULL, 0, 0);
+	int fd;
 
-	if (fd < 0)
+	if (btf < 0)
+		fail_msg("loading a minimal BTF: %s", eb_strerror(btf));
+	o.btf_fd = btf;
+	fd = eb_sys_map_create(&o);
+	if (fd < 0) {
+		close(btf);
 		fail_msg("a struct_ops map without BPF_F_LINK: %s", eb_strerror(fd));
+	}
 	close(fd);
 	o.map_flags = 1u << 13;		/* BPF_F_LINK, Linux 6.4 */
 	fd = eb_sys_map_create(&o);
+	close(btf);
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -864,6 +873,70 @@ static void test_core_flavors(void **state)
 	eb_object_close(obj);
 }
 
+/* Global data in custom sections only: .rodata.custom (read-only for
+ * programs, frozen) and .data.custom2 (tests/bpf/globals_custom.c). */
+static void test_globals_custom(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_obj_map *m;
+	unsigned char buf[16];
+	uint32_t key = 0, tally = 0;
+	int32_t knob = 0, scale[3] = { 0 }, bias = 0;
+	char *json;
+
+	REQUIRE_BPF();
+	obj = load_obj("globals_custom");
+	assert_int_equal(eb_object_map_cnt(obj), 2);
+	check_map(obj, ".rodata.custom", ".rodata.custom", BPF_MAP_TYPE_ARRAY, 4, 16, 1,
+		  BPF_F_MMAPABLE | BPF_F_RDONLY_PROG);
+	check_map(obj, ".data.custom2", ".data.custom2", BPF_MAP_TYPE_ARRAY, 4, 8, 1,
+		  BPF_F_MMAPABLE);
+	/* the initial values reached the kernel */
+	m = map_named(obj, ".rodata.custom");
+	assert_int_equal(eb_sys_map_lookup_elem(m->fd, &key, buf, 0), 0);
+	assert_memory_equal(buf, m->init_data, 16);
+	global_rw(obj, ".rodata.custom", "knob", &knob, sizeof(knob), false);
+	assert_int_equal(knob, 5);
+	global_rw(obj, ".rodata.custom", "scale", scale, sizeof(scale), false);
+	assert_int_equal(scale[0], 2);
+	assert_int_equal(scale[1], 3);
+	assert_int_equal(scale[2], 7);
+	/* frozen: user space cannot write it either */
+	assert_int_equal(eb_sys_map_update_elem(m->fd, &key, buf, BPF_ANY), -EPERM);
+	global_rw(obj, ".data.custom2", "bias", &bias, sizeof(bias), false);
+	assert_int_equal(bias, 11);
+	global_rw(obj, ".data.custom2", "tally", &tally, sizeof(tally), false);
+	assert_int_equal(tally, 1);
+	/* the program reads both and writes .data.custom2 */
+	assert_int_equal(run(prog_named(obj, "gc_sum")), 5 * 2 + 7 + 11);
+	global_rw(obj, ".data.custom2", "tally", &tally, sizeof(tally), false);
+	assert_int_equal(tally, 2);
+	bias = 20;
+	global_rw(obj, ".data.custom2", "bias", &bias, sizeof(bias), true);
+	assert_int_equal(run(prog_named(obj, "gc_sum")), 5 * 2 + 7 + 20);
+	/* bpftool, an independent witness, sees the frozen map by its name */
+	if (tu_have_bpftool()) {
+		struct bpf_map_info mi;
+
+		map_info(m->fd, &mi);
+		json = tu_bpftool_json("map show id %u", mi.id);
+		tu_assert_json_has(json, "name", "\".rodata.custom\"");
+		tu_assert_json_has(json, "frozen", "1");
+		free(json);
+	} else {
+		TU_SKIP_PART("bpftool not usable: no witness of the frozen state");
+	}
+	eb_object_close(obj);
+
+	/* a const volatile knob of .rodata.custom set before the load */
+	obj = open_obj("globals_custom");
+	knob = 6;
+	assert_int_equal(eb_object_set_global(obj, "knob", &knob, sizeof(knob)), 0);
+	assert_int_equal(eb_object_load(obj, NULL), 0);
+	assert_int_equal(run(prog_named(obj, "gc_sum")), 6 * 2 + 7 + 11);
+	eb_object_close(obj);
+}
+
 static int map_named_fd(struct eb_object *obj, const char *name)
 {
 	const struct eb_obj_map *m = eb_object_find_map(obj, name);
@@ -1004,29 +1077,69 @@ static void test_ksyms(void **state)
 	global_rw(obj, ".data", "missing", &missing, sizeof(missing), false);
 	assert_int_equal(missing, 0);	/* was 1 */
 	eb_object_close(obj);
+}
 
-	/* typed: resolved in BTF, refused by a kernel without KALLSYMS_ALL */
-	obj = open_obj("ksym_typed");
-	if (eb_object_load(obj, NULL) == 0) {
+/* A typed ksym: resolved in the kernel's BTF by the loader, its address
+ * found by the kernel, which needs it in kallsyms (CONFIG_KALLSYMS_ALL
+ * for a variable). */
+static void test_ksym_typed(void **state)
+{
+	struct eb_object *obj;
+	int probe;
+
+	REQUIRE_BPF();
+	probe = kallsyms_addr("runqueues") ? 0 : -ENOENT;
+	obj = load_probed("ksym_typed", probe, NULL);
+	if (!obj) {
+		obj = open_obj("ksym_typed");
+		assert_int_equal(eb_object_load(obj, NULL), -ENOENT);
+		assert_true(eb_object_extern(obj, 0)->typed);
 		assert_int_equal(eb_object_extern(obj, 0)->target_btf_id,
 				 vmlinux_id("runqueues", BTF_KIND_VAR));
-	} else {
-		assert_true(eb_object_extern(obj, 0)->typed);
 		assert_non_null(strstr(eb_object_prog_log(prog_named(obj, "ksym_typed_switch")),
 				       "failed to find the address for kernel symbol 'runqueues'"));
-		printf("SKIP %s: typed ksym: this kernel has no runqueues in kallsyms\n", __func__);
+		eb_object_close(obj);
+		TU_SKIP("typed ksym: 'runqueues' is not in /proc/kallsyms (no CONFIG_KALLSYMS_ALL)");
 	}
+	assert_true(eb_object_extern(obj, 0)->typed);
+	assert_true(eb_object_extern(obj, 0)->resolved);
+	assert_int_equal(eb_object_extern(obj, 0)->target_btf_id,
+			 vmlinux_id("runqueues", BTF_KIND_VAR));
 	eb_object_close(obj);
+}
+
+/* 0 when the kernel's BTF has every kfunc of names, else -ESRCH with
+ * *missing the first it lacks. */
+static int probe_kfuncs(const char *const *names, unsigned int cnt, const char **missing)
+{
+	unsigned int i;
+
+	for (i = 0; i < cnt; i++)
+		if (eb_btf_find_by_name_kind(vmlinux(), names[i], BTF_KIND_FUNC) <= 0) {
+			*missing = names[i];
+			return -ESRCH;
+		}
+	return 0;
 }
 
 static void test_kfuncs(void **state)
 {
+	static const char *const kfuncs[] = { "bpf_task_acquire", "bpf_task_release",
+					      "bpf_rcu_read_lock", "bpf_rcu_read_unlock" };
 	struct eb_object *obj;
 	const struct eb_prog *p;
 	uint32_t i, kf = 0;
+	const char *missing = NULL;
+	char msg[256];
+	int probe;
 
 	REQUIRE_BPF();
-	obj = load_obj("kfuncs");
+	/* a kfunc the kernel lacks: the loader refuses with ESRCH (Linux 6.2
+	 * brought these) */
+	probe = probe_kfuncs(kfuncs, EB_ARRAY_SIZE(kfuncs), &missing);
+	snprintf(msg, sizeof(msg), "extern '%s': no kfunc of that name in the kernel's BTF",
+		 missing ?: "");
+	LOAD_PROBED(obj, "kfuncs", probe, msg, "the kfunc %s", missing);
 	p = prog_named(obj, "kfuncs_switch");
 	assert_int_equal(p->attach_btf_id, vmlinux_id("btf_trace_sched_switch", BTF_KIND_TYPEDEF));
 	for (i = 0; i < p->reloc_cnt; i++) {
@@ -1042,6 +1155,7 @@ static void test_kfuncs(void **state)
 	assert_int_equal(kf, 4);
 	eb_object_close(obj);
 
+	/* kfunc_weak needs only the RCU pair of the kfuncs above */
 	obj = load_obj("kfunc_weak");
 	p = prog_named(obj, "kfunc_weak_switch");
 	for (i = 0; i < p->reloc_cnt; i++) {
@@ -1180,10 +1294,28 @@ static void test_struct_ops(void **state)
 		assert_int_equal(eb_sys_map_delete_elem(m->fd, &key), 0);
 	}
 	eb_object_close(obj);
+}
 
-	/* .struct_ops.link: BPF_F_LINK */
-	obj = load_obj("struct_ops_link");
+/* .struct_ops.link: the map gets BPF_F_LINK (struct_ops links, Linux 6.4) */
+static void test_struct_ops_link(void **state)
+{
+	struct eb_object *obj;
+	const struct eb_obj_map *m;
+	struct bpf_map_info info;
+
+	REQUIRE_BPF();
+	/* what the loader makes of the section needs no kernel support */
+	obj = open_obj("struct_ops_link");
+	m = eb_object_find_map(obj, "ebpfs_cc_link");
+	assert_non_null(m);
+	assert_int_equal(m->origin, EB_MAP_STRUCT_OPS);
+	assert_int_equal(m->map_flags, 1u << 13);
+	eb_object_close(obj);
+
+	LOAD_PROBED(obj, "struct_ops_link", probe_struct_ops_link(), NULL,
+		    "struct_ops links (a struct_ops map with BPF_F_LINK, Linux 6.4)");
 	map_info(map_named(obj, "ebpfs_cc_link")->fd, &info);
+	assert_int_equal(info.type, BPF_MAP_TYPE_STRUCT_OPS);
 	assert_int_equal(info.map_flags, 1u << 13);
 	eb_object_close(obj);
 }
@@ -1208,49 +1340,131 @@ static void test_section_names_load(void **state)
 	assert_string_equal(p->attach_target, "3");
 	assert_int_equal(run(p), 3);
 	eb_object_close(obj);
-	obj = load_obj("sec_tcx");
+}
+
+/* tcx/ingress, tcx/egress, tc/egress: SCHED_CLS with the tcx attach types
+ * (Linux 6.6) */
+static void test_section_tcx(void **state)
+{
+	struct eb_object *obj;
+	struct bpf_prog_info info;
+	int probe;
+
+	REQUIRE_BPF();
+	obj = open_obj("sec_tcx");
 	assert_int_equal(prog_named(obj, "tcx_in")->expected_attach_type, EB_ATTACH_TCX_INGRESS);
 	assert_int_equal(prog_named(obj, "tcx_out")->expected_attach_type, EB_ATTACH_TCX_EGRESS);
 	assert_int_equal(prog_named(obj, "tc_out")->expected_attach_type, EB_ATTACH_TCX_EGRESS);
 	eb_object_close(obj);
-	obj = load_obj("sec_netfilter");
+	probe = probe_prog(BPF_PROG_TYPE_SCHED_CLS, EB_ATTACH_TCX_INGRESS, 0, 0, 0);
+	LOAD_PROBED(obj, "sec_tcx", probe, NULL, "SCHED_CLS programs for tcx_ingress");
+	prog_info(prog_named(obj, "tcx_in")->fd, &info);
+	assert_int_equal(info.type, BPF_PROG_TYPE_SCHED_CLS);
+	prog_info(prog_named(obj, "tc_out")->fd, &info);
+	assert_int_equal(info.type, BPF_PROG_TYPE_SCHED_CLS);
+	eb_object_close(obj);
+}
+
+/* netfilter: program type NETFILTER (Linux 6.4) */
+static void test_section_netfilter(void **state)
+{
+	struct eb_object *obj;
+	struct bpf_prog_info info;
+	int probe;
+
+	REQUIRE_BPF();
+	obj = open_obj("sec_netfilter");
+	assert_int_equal(prog_named(obj, "nf_accept")->type, EB_PROG_TYPE_NETFILTER);
+	assert_int_equal(prog_named(obj, "nf_accept")->expected_attach_type, EB_ATTACH_NETFILTER);
+	eb_object_close(obj);
+	probe = probe_prog(EB_PROG_TYPE_NETFILTER, EB_ATTACH_NETFILTER, 0, 0, 1);
+	LOAD_PROBED(obj, "sec_netfilter", probe, NULL, "netfilter programs (Linux 6.4)");
 	prog_info(prog_named(obj, "nf_accept")->fd, &info);
 	assert_int_equal(info.type, EB_PROG_TYPE_NETFILTER);
 	eb_object_close(obj);
-	obj = load_obj("sec_uprobe_multi");
+}
+
+/* uprobe.multi, uprobe.multi.s: KPROBE with trace_uprobe_multi (Linux 6.6),
+ * the second sleepable */
+static void test_section_uprobe_multi(void **state)
+{
+	struct eb_object *obj;
+	struct bpf_prog_info info;
+	int probe;
+
+	REQUIRE_BPF();
+	obj = open_obj("sec_uprobe_multi");
+	assert_int_equal(prog_named(obj, "upm_main")->type, BPF_PROG_TYPE_KPROBE);
 	assert_int_equal(prog_named(obj, "upm_main")->expected_attach_type,
 			 EB_ATTACH_TRACE_UPROBE_MULTI);
 	assert_int_equal(prog_named(obj, "upm_sleepable")->prog_flags, BPF_F_SLEEPABLE);
 	eb_object_close(obj);
+	probe = probe_prog(BPF_PROG_TYPE_KPROBE, EB_ATTACH_TRACE_UPROBE_MULTI, 0, 0, 0) ?:
+		probe_prog(BPF_PROG_TYPE_KPROBE, EB_ATTACH_TRACE_UPROBE_MULTI, BPF_F_SLEEPABLE,
+			   0, 0);
+	LOAD_PROBED(obj, "sec_uprobe_multi", probe, NULL,
+		    "(sleepable) KPROBE programs for trace_uprobe_multi");
+	assert_int_equal(prog_named(obj, "upm_main")->expected_attach_type,
+			 EB_ATTACH_TRACE_UPROBE_MULTI);
+	assert_int_equal(prog_named(obj, "upm_sleepable")->prog_flags, BPF_F_SLEEPABLE);
+	prog_info(prog_named(obj, "upm_sleepable")->fd, &info);
+	assert_int_equal(info.type, BPF_PROG_TYPE_KPROBE);
+	eb_object_close(obj);
 }
 
-/* fentry/fexit/lsm: EPERM on this test kernel; elsewhere they load. */
-static void test_tracing_refused(void **state)
+/*
+ * A tracing or LSM object whose program `prog` attaches to BTF function
+ * target: where the kernel refuses a minimal program of that type and
+ * attach type (this test machine: EPERM), the object fails with the same
+ * errno and a message naming the program, and the test skips visibly;
+ * elsewhere it loads, and the kernel holds the program for that target.
+ */
+static void tracing_case(const char *test, const char *name, const char *prog, uint32_t type,
+			 uint32_t eat, const char *target)
 {
-	static const char *const names[] = { "fentry", "lsm" };
-	unsigned int i;
+	int id = vmlinux_id(target, BTF_KIND_FUNC);
+	int probe = probe_prog(type, eat, 0, (uint32_t)id, 0);
+	struct eb_object *obj = open_obj(name);
+	struct bpf_prog_info info;
+	int err = eb_object_load(obj, NULL);
+	char want[256];
 
-	REQUIRE_BPF();
-	for (i = 0; i < EB_ARRAY_SIZE(names); i++) {
-		struct eb_object *obj = open_obj(names[i]);
-		int err = eb_object_load(obj, NULL);
-
-		if (!err) {
-			assert_true(eb_object_prog(obj, 0)->attach_btf_id > 0);
-		} else {
-			assert_int_equal(err, -EPERM);
-			assert_non_null(strstr(eb_object_errmsg(obj), "Operation not permitted"));
-			printf("SKIP %s: %s: this kernel refuses the load with EPERM\n",
-			       __func__, names[i]);
-		}
-		if (!strcmp(names[i], "fentry"))
-			assert_int_equal(prog_named(obj, "fe_nanosleep")->attach_btf_id,
-					 vmlinux_id("do_nanosleep", BTF_KIND_FUNC));
-		else
-			assert_int_equal(prog_named(obj, "lsm_file_open")->attach_btf_id,
-					 vmlinux_id("bpf_lsm_file_open", BTF_KIND_FUNC));
+	/* the loader resolves the target before the kernel is asked */
+	assert_int_equal(prog_named(obj, prog)->attach_btf_id, id);
+	if (probe) {
+		assert_int_equal(err, probe);
+		assert_false(eb_object_loaded(obj));
+		snprintf(want, sizeof(want),
+			 "load: program '%s' (section '%s'): the kernel refused it: %s",
+			 prog, prog_named(obj, prog)->sec_name, eb_strerror(probe));
+		assert_string_equal(eb_object_errmsg(obj), want);
 		eb_object_close(obj);
+		tu_print_skip(test, "this kernel refuses a minimal %s program on %s (%s)",
+			      type == BPF_PROG_TYPE_LSM ? "lsm" : "fentry", target,
+			      eb_strerror(probe));
+		skip();
 	}
+	if (err)
+		fail_msg("load %s: %d: %s (the kernel takes a minimal program)", name, err,
+			 eb_object_errmsg(obj));
+	prog_info(prog_named(obj, prog)->fd, &info);
+	assert_int_equal(info.type, type);
+	assert_int_equal(info.attach_btf_id, id);
+	eb_object_close(obj);
+}
+
+static void test_fentry_load(void **state)
+{
+	REQUIRE_BPF();
+	tracing_case(__func__, "fentry", "fe_nanosleep", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY,
+		     "do_nanosleep");
+}
+
+static void test_lsm_load(void **state)
+{
+	REQUIRE_BPF();
+	tracing_case(__func__, "lsm", "lsm_file_open", BPF_PROG_TYPE_LSM, BPF_LSM_MAC,
+		     "bpf_lsm_file_open");
 }
 
 static void test_shared_and_knobs(void **state)
@@ -1436,6 +1650,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xdp_count),
 		cmocka_unit_test(test_globals),
+		cmocka_unit_test(test_globals_custom),
 		cmocka_unit_test(test_subprog_calls),
 		cmocka_unit_test(test_callback),
 		cmocka_unit_test(test_legacy_maps),
@@ -1451,12 +1666,18 @@ int main(void)
 		cmocka_unit_test(test_core_flavors),
 		cmocka_unit_test(test_kconfig),
 		cmocka_unit_test(test_ksyms),
+		cmocka_unit_test(test_ksym_typed),
 		cmocka_unit_test(test_kfuncs),
 		cmocka_unit_test(test_map_in_map),
 		cmocka_unit_test(test_tail_calls),
 		cmocka_unit_test(test_struct_ops),
+		cmocka_unit_test(test_struct_ops_link),
 		cmocka_unit_test(test_section_names_load),
-		cmocka_unit_test(test_tracing_refused),
+		cmocka_unit_test(test_section_tcx),
+		cmocka_unit_test(test_section_netfilter),
+		cmocka_unit_test(test_section_uprobe_multi),
+		cmocka_unit_test(test_fentry_load),
+		cmocka_unit_test(test_lsm_load),
 		cmocka_unit_test(test_shared_and_knobs),
 		cmocka_unit_test(test_iter_and_sleepable),
 		cmocka_unit_test(test_fuzz_load),
