@@ -875,6 +875,11 @@ int eb_pin(int fd, const char *path)
 
 	if (!path || !*path)
 		return -EINVAL;
+	/* The common case first: the directory exists on a bpffs.  Only a
+	 * failure walks the path, to create what is missing or to say why. */
+	err = eb_sys_obj_pin(fd, path);
+	if (!err || err == -EEXIST)
+		return err;
 	err = make_parents(path);
 	if (err)
 		return err;

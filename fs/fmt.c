@@ -269,6 +269,84 @@ int fs_fmt_parse_percpu(enum fs_fmt fmt, const char *text, size_t len, void *out
 	return 0;
 }
 
+/* --- key file names ----------------------------------------------------------- */
+
+#define FNV64_BASIS	0xcbf29ce484222325ull
+#define FNV64_PRIME	0x100000001b3ull
+
+uint64_t fs_fmt_fnv1a64(const void *data, size_t size)
+{
+	const uint8_t *p = data;
+	uint64_t h = FNV64_BASIS;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		h ^= p[i];
+		h *= FNV64_PRIME;
+	}
+	return h;
+}
+
+bool fs_fmt_key_is_long(enum fs_fmt fmt, size_t size)
+{
+	if (fmt != FS_FMT_HEX && fs_fmt_int_size(size))
+		return false;	/* at most 20 digits and a sign */
+	return size > FS_FMT_NAME_MAX / 2;
+}
+
+void fs_fmt_render_key(enum fs_fmt fmt, const void *data, size_t size,
+		       struct eb_strbuf *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	uint64_t h;
+	char tail[17];
+	int i;
+
+	if (!fs_fmt_key_is_long(fmt, size)) {
+		fs_fmt_render(fmt, data, size, out);
+		return;
+	}
+	eb_strbuf_addhex(out, data, FS_FMT_LONG_PREFIX / 2);
+	h = fs_fmt_fnv1a64(data, size);
+	tail[0] = FS_FMT_LONG_SEP;
+	for (i = 16; i > 0; i--, h >>= 4)
+		tail[i] = digits[h & 0xf];
+	eb_strbuf_add(out, tail, sizeof(tail));
+}
+
+int fs_fmt_parse_long_name(const char *name, size_t len, struct fs_fmt_long_name *out)
+{
+	uint64_t h = 0;
+	size_t i;
+
+	if (len != FS_FMT_LONG_NAME_LEN || name[FS_FMT_LONG_PREFIX] != FS_FMT_LONG_SEP)
+		return -EINVAL;
+	for (i = 0; i < FS_FMT_LONG_PREFIX; i += 2) {
+		int hi = hexval(name[i]), lo = hexval(name[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out->prefix[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	for (i = FS_FMT_LONG_PREFIX + 1; i < len; i++) {
+		int d = hexval(name[i]);
+
+		if (d < 0)
+			return -EINVAL;
+		h = h << 4 | (uint64_t)d;
+	}
+	out->hash = h;
+	return 0;
+}
+
+bool fs_fmt_long_name_matches(const struct fs_fmt_long_name *ln, const void *data,
+			      size_t size)
+{
+	return size >= sizeof(ln->prefix) &&
+	       !memcmp(ln->prefix, data, sizeof(ln->prefix)) &&
+	       fs_fmt_fnv1a64(data, size) == ln->hash;
+}
+
 /* --- sorting names --------------------------------------------------------- */
 
 /* Byte depth of the name at off, 0 past its end (ends sort first). */

@@ -57,6 +57,52 @@ int fs_fmt_parse_percpu(enum fs_fmt fmt, const char *text, size_t len, void *out
 			size_t size, size_t stride, unsigned int ncpu);
 
 /*
+ * Key file names (mapfiles.c).  A key's name is its spelling above,
+ * unless that would exceed NAME_MAX (255 bytes: hex keys of 128 bytes
+ * or more).  Such a long key is named by the fallback
+ *
+ *   <first 200 hex digits of the key>~<FNV-1a 64-bit hash of the whole key>
+ *
+ * the hash as 16 lowercase hex digits, most significant first: always
+ * FS_FMT_LONG_NAME_LEN (217) bytes.  The prefix is the hex spelling of
+ * the key's first 100 bytes; the hash is FNV-1a (offset basis
+ * 0xcbf29ce484222325, prime 0x100000001b3) over all key_size bytes.
+ */
+#define FS_FMT_NAME_MAX		255
+#define FS_FMT_LONG_PREFIX	200	/* hex digits of the key kept */
+#define FS_FMT_LONG_SEP		'~'
+#define FS_FMT_LONG_NAME_LEN	(FS_FMT_LONG_PREFIX + 1 + 16)
+
+/* What a fallback name says: the key's first bytes and its hash. */
+struct fs_fmt_long_name {
+	uint8_t prefix[FS_FMT_LONG_PREFIX / 2];
+	uint64_t hash;
+};
+
+/* 64-bit FNV-1a of size bytes at data. */
+uint64_t fs_fmt_fnv1a64(const void *data, size_t size);
+
+/* True when keys of this spelling and size are named by the fallback. */
+bool fs_fmt_key_is_long(enum fs_fmt fmt, size_t size);
+
+/* Append the file name of the size-byte key at data (no NUL): its
+ * spelling, or the fallback name for long keys. */
+void fs_fmt_render_key(enum fs_fmt fmt, const void *data, size_t size,
+		       struct eb_strbuf *out);
+
+/*
+ * Parse name[0..len) as a fallback name into *out.  Exactly
+ * FS_FMT_LONG_NAME_LEN bytes: 200 hex digits, '~', 16 hex digits (either
+ * case is accepted; readdir lists lowercase).  0 or -EINVAL.
+ */
+int fs_fmt_parse_long_name(const char *name, size_t len, struct fs_fmt_long_name *out);
+
+/* Whether the size-byte key at data (a long key: size >= 100) is the
+ * one *ln names: same first 100 bytes and same hash. */
+bool fs_fmt_long_name_matches(const struct fs_fmt_long_name *ln, const void *data,
+			      size_t size);
+
+/*
  * Sort names into byte-wise (strcmp) order: the order ls(1) shows them in
  * the C and C.UTF-8 locales, and for names made of digits, lowercase hex
  * digits and '-' in the usual UTF-8 locales too, so a listing handed out

@@ -17,8 +17,27 @@
  * else from close(); a key name that does not parse or is not in the map:
  * ENOENT on lookup, EINVAL on create; rm in an array: EPERM; writes to
  * maps whose values are fds (prog arrays, maps of maps, perf event
- * arrays, sockmaps ...): EOPNOTSUPP.  Keys longer than 127 bytes (their
- * hex name would exceed NAME_MAX) are not listed: read them in .dump.
+ * arrays, sockmaps ...): EOPNOTSUPP.
+ *
+ * Long keys.  A key of 128 bytes or more would have a hex name longer
+ * than NAME_MAX (255), so its file is named by a fallback (fmt.h):
+ *
+ *   <first 200 hex digits of the key>~<16 lowercase hex digits: FNV-1a 64>
+ *
+ * always 217 bytes; the hash (offset basis 0xcbf29ce484222325, prime
+ * 0x100000001b3, printed most significant digit first) covers all the
+ * key's bytes.  readdir lists that name once per key.  A lookup (cat,
+ * echo >, stat, rm) of such a name scans the map with batch lookups for
+ * the key with that prefix and hash: ENOENT if there is none, so every
+ * access to a long key costs one pass over the map.  Read, write and rm
+ * then work as for any key.  A new long key cannot be created through
+ * its file: the name does not hold the whole key, so touch / > of a
+ * fallback name that is not in the map (or of any other name) fails with
+ * EINVAL; long keys are inserted by a BPF program or another bpf(2) user
+ * (bpftool map update), and .dump (read-only) shows their full hex keys.
+ * Two keys that share the first 100 bytes and the 64-bit hash (only by
+ * design: FNV-1a is not collision resistant) would be listed under one
+ * name twice, and that name reaches the first one the scan meets.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,8 +51,6 @@
 #include "map.h"
 #include "objects.h"
 #include "util.h"
-
-#define FS_NAME_MAX 255
 
 struct fs_map {
 	struct fs_backing b;
@@ -262,16 +279,58 @@ static bool fd_valued(const struct fs_map *m)
 	}
 }
 
-static bool key_listable(const struct fs_map *m)
+static bool long_keys(const struct fs_map *m)
 {
-	return has_keys(m) && m->m.key_size * 2 <= FS_NAME_MAX;
+	return fs_fmt_key_is_long(m->key_fmt, m->m.key_size);
 }
 
-/* Parse a key file name into key (key_size bytes).  0 or -EINVAL. */
+static uint32_t dump_chunk(const struct fs_map *m);
+
+/*
+ * The long key a fallback name stands for: scan the map with batch
+ * lookups for the key with the name's prefix and hash.  0 (key filled),
+ * -EINVAL (not a fallback name), -ENOENT (no such key in the map) or
+ * -errno.
+ */
+static int find_long_key(const struct fs_map *m, const char *name, void *key)
+{
+	size_t ks = m->m.key_size;
+	struct fs_fmt_long_name ln;
+	struct eb_map_dump d;
+	const uint8_t *keys;
+	const void *vals;
+	int cnt = 0, i, ret;
+
+	if (fs_fmt_parse_long_name(name, strlen(name), &ln))
+		return -EINVAL;
+	ret = eb_map_dump_init(&d, &m->m, dump_chunk(m), 0);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	while (ret == -ENOENT &&
+	       (cnt = eb_map_dump_next(&d, (const void **)&keys, &vals)) > 0) {
+		for (i = 0; i < cnt; i++) {
+			if (fs_fmt_long_name_matches(&ln, keys + (size_t)i * ks, ks)) {
+				memcpy(key, keys + (size_t)i * ks, ks);
+				ret = 0;
+				break;
+			}
+		}
+	}
+	if (cnt < 0)
+		ret = cnt;
+	eb_map_dump_release(&d);
+	return ret;
+}
+
+/* Parse a key file name into key (key_size bytes).  0 or -EINVAL; for
+ * long keys find_long_key()'s answers. */
 static int parse_key(const struct fs_map *m, const char *name, void *key)
 {
 	if (!has_keys(m))
 		return -EINVAL;
+	if (long_keys(m))
+		return find_long_key(m, name, key);
 	return fs_fmt_parse(m->key_fmt, name, strlen(name), key, m->m.key_size);
 }
 
@@ -376,7 +435,7 @@ static int map_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry
 	ret = parse_key(m, name, key);
 	if (ret) {
 		free(key);
-		return -ENOENT;
+		return ret == -EINVAL ? -ENOENT : ret;
 	}
 	ret = lookup_value(m, key, &val);
 	free(val);
@@ -462,7 +521,9 @@ static size_t list_entry_cost(const struct fs_map *m)
 	static const size_t digits[9] = { 0, 3, 5, 0, 10, 0, 0, 0, 20 };
 	size_t ks = m->m.key_size, name;
 
-	if (m->key_fmt == FS_FMT_HEX || !fs_fmt_int_size(ks))
+	if (long_keys(m))
+		name = FS_FMT_LONG_NAME_LEN;
+	else if (m->key_fmt == FS_FMT_HEX || !fs_fmt_int_size(ks))
 		name = 2 * ks;
 	else
 		name = digits[ks] + (m->key_fmt == FS_FMT_SINT);
@@ -508,7 +569,7 @@ static int key_list_load(struct key_listing *l, const struct fs_map *m)
 		}
 		for (i = 0; i < cnt; i++) {
 			l->off[l->n++] = (uint32_t)l->names.len;
-			fs_fmt_render(m->key_fmt, keys + (size_t)i * ks, ks, &l->names);
+			fs_fmt_render_key(m->key_fmt, keys + (size_t)i * ks, ks, &l->names);
 			eb_strbuf_addch(&l->names, '\0');
 		}
 	}
@@ -578,7 +639,7 @@ static int key_stream(struct key_cursor *c, const struct fs_map *m, uint64_t kpo
 			continue;
 		}
 		eb_strbuf_reset(&name);
-		fs_fmt_render(m->key_fmt, key, m->m.key_size, &name);
+		fs_fmt_render_key(m->key_fmt, key, m->m.key_size, &name);
 		if (eb_strbuf_error(&name)) {
 			ret = -ENOMEM;
 			break;
@@ -654,7 +715,7 @@ static int map_dir_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t p
 				break;
 		return n;
 	}
-	if (!key_listable(m))
+	if (!has_keys(m))
 		return n;
 	ret = key_list(dh, m, pos - 2, rewind, emit, ctx);
 	return ret < 0 ? (n ? n : ret) : n + ret;
@@ -688,6 +749,8 @@ static int map_dir_create(struct fs_node *dir, const char *name, struct fs_entry
 		goto out;
 	}
 	ret = parse_key(m, name, key);
+	if (long_keys(m))	/* a fallback name cannot say a new key */
+		ret = !ret ? -EEXIST : ret == -ENOENT ? -EINVAL : ret;
 	if (ret)
 		goto out;
 	ret = eb_map_update(&m->m, key, val, BPF_NOEXIST);
@@ -725,8 +788,9 @@ static int map_dir_unlink(struct fs_node *dir, const char *name)
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (parse_key(m, name, key)) {
-		ret = -ENOENT;
+	ret = parse_key(m, name, key);
+	if (ret) {
+		ret = ret == -EINVAL ? -ENOENT : ret;
 		goto out;
 	}
 	if (is_array(m)) {

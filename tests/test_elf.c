@@ -342,6 +342,111 @@ static void test_globals(void **state)
 	eb_object_close(obj);
 }
 
+/* Byte offset of variable var in DATASEC sec of obj's BTF. */
+static uint32_t datasec_var_off(struct eb_object *obj, const char *sec, const char *var)
+{
+	struct eb_btf *btf = eb_object_btf(obj);
+	int id = eb_btf_find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
+	const struct btf_type *t;
+	uint16_t i;
+
+	if (id <= 0)
+		fail_msg("no DATASEC %s", sec);
+	t = eb_btf_type_by_id(btf, (uint32_t)id);
+	for (i = 0; i < eb_btf_vlen(t); i++)
+		if (!strcmp(eb_btf_name(btf, eb_btf_secinfos(t)[i].type) ?: "", var))
+			return eb_btf_secinfos(t)[i].offset;
+	fail_msg("no variable %s in %s", var, sec);
+	return 0;
+}
+
+/* Global data in custom sections only (tests/bpf/globals_custom.c): one
+ * array map per section, named after the section whatever the object is
+ * called; .rodata.* read-only for programs and frozen, .data.* neither. */
+static void test_globals_custom(void **state)
+{
+	struct eb_object *obj = NULL;
+	const struct eb_obj_map *m;
+	const struct eb_prog *p;
+	const unsigned char *d;
+	struct blob b;
+	int32_t v;
+	unsigned int i, seen = 0;
+	int id;
+
+	load_blob("globals_custom", &b);
+	assert_int_equal(eb_object_open_mem(b.buf, b.size, "dir/some_object.bpf.o", NULL, &obj),
+			 0);
+	free(b.buf);
+	assert_int_equal(eb_object_map_cnt(obj), 2);
+	assert_null(eb_object_find_map(obj, ".data"));
+	assert_null(eb_object_find_map(obj, ".rodata"));
+	assert_null(eb_object_find_map(obj, ".bss"));
+
+	m = map_named(obj, ".rodata.custom");
+	assert_string_equal(m->kname, ".rodata.custom");
+	assert_string_equal(m->sec_name, ".rodata.custom");
+	assert_int_equal(m->origin, EB_MAP_DATA);
+	assert_int_equal(m->type, BPF_MAP_TYPE_ARRAY);
+	assert_int_equal(m->key_size, 4);
+	assert_int_equal(m->value_size, 16);
+	assert_int_equal(m->max_entries, 1);
+	assert_int_equal(m->map_flags, BPF_F_MMAPABLE | BPF_F_RDONLY_PROG);
+	assert_true(m->frozen);
+	assert_int_equal(m->btf_key_type_id, 0);
+	id = eb_btf_find_by_name_kind(eb_object_btf(obj), ".rodata.custom", BTF_KIND_DATASEC);
+	assert_int_equal(m->btf_value_type_id, id);
+	d = m->init_data;
+	assert_non_null(d);
+	memcpy(&v, d + datasec_var_off(obj, ".rodata.custom", "knob"), sizeof(v));
+	assert_int_equal(v, 5);
+	for (i = 0; i < 3; i++) {
+		static const int32_t want[3] = { 2, 3, 7 };
+
+		memcpy(&v, d + datasec_var_off(obj, ".rodata.custom", "scale") + 4 * i, sizeof(v));
+		assert_int_equal(v, want[i]);
+	}
+
+	m = map_named(obj, ".data.custom2");
+	assert_string_equal(m->kname, ".data.custom2");
+	assert_int_equal(m->origin, EB_MAP_DATA);
+	assert_int_equal(m->type, BPF_MAP_TYPE_ARRAY);
+	assert_int_equal(m->value_size, 8);
+	assert_int_equal(m->max_entries, 1);
+	assert_int_equal(m->map_flags, BPF_F_MMAPABLE);
+	assert_false(m->frozen);
+	d = m->init_data;
+	assert_non_null(d);
+	memcpy(&v, d + datasec_var_off(obj, ".data.custom2", "bias"), sizeof(v));
+	assert_int_equal(v, 11);
+	memcpy(&v, d + datasec_var_off(obj, ".data.custom2", "tally"), sizeof(v));
+	assert_int_equal(v, 1);
+
+	/* each variable is referenced once: a map value relocation into the
+	 * map of its section, at its offset there */
+	p = eb_object_find_prog(obj, "gc_sum");
+	assert_non_null(p);
+	assert_int_equal(p->reloc_cnt, 4);
+	for (i = 0; i < p->reloc_cnt; i++) {
+		static const char *const vars[4] = { "knob", "scale", "bias", "tally" };
+		const struct eb_reloc *r = &p->relocs[i];
+		unsigned int k;
+
+		for (k = 0; k < 4 && strcmp(r->sym_name, vars[k]); k++)
+			;
+		if (k == 4)
+			fail_msg("relocation against '%s'", r->sym_name);
+		assert_int_equal(r->kind, EB_RELO_MAP_VALUE);
+		assert_string_equal(eb_object_map(obj, r->map_idx)->name,
+				    k < 2 ? ".rodata.custom" : ".data.custom2");
+		assert_int_equal(r->map_off, datasec_var_off(obj, k < 2 ? ".rodata.custom" :
+							     ".data.custom2", vars[k]));
+		seen |= 1u << k;
+	}
+	assert_int_equal(seen, 0xf);
+	eb_object_close(obj);
+}
+
 /* DATASEC sizes and VAR offsets as the kernel needs them */
 static void test_btf_fixups(void **state)
 {
@@ -1075,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(test_subprogs),
 		cmocka_unit_test(test_loop_cb),
 		cmocka_unit_test(test_globals),
+		cmocka_unit_test(test_globals_custom),
 		cmocka_unit_test(test_btf_fixups),
 		cmocka_unit_test(test_maps_btf),
 		cmocka_unit_test(test_legacy_maps),
