@@ -45,7 +45,8 @@ CTL=${EB_BUILD_DIR:?}/tools/ebpfctl
 BPF=${EB_BPF_DIR:?}
 ROOT=/sys/fs/bpf/ebpfs_ldr_corpus_$$
 
-# valid objects libbpf 1.1 refuses: ours must load them
+# valid objects libbpf 1.1 refuses: ours must load them (or the kernel
+# must lack what they need: a visible SKIP)
 EXTRA="sec_old_xdp sec_old_cls sec_tcx sec_netfilter sec_uprobe_multi struct_ops_link"
 # objects every kernel refuses, with the error ours must report
 declare -A REFUSED=(
