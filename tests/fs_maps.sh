@@ -164,6 +164,64 @@ expect_err "write to .info" EACCES bash -c "echo 1 > '$M/counts/.info'"
 expect_err "mkdir in maps/" EPERM mkdir "$M/new"
 expect_err "mkdir in a map" EPERM mkdir "$M/counts/new"
 expect_err "prog array values are fds" EOPNOTSUPP bash -c "echo 1 > '$M/m_progs/0'"
+# --- long keys: hex names past NAME_MAX get "<200 hex digits>~<FNV-1a 64>" ---
+check "cp fs_longkey.bpf.o" cp "$BPF/fs_longkey.bpf.o" "$P/"
+L=$M/long_keys
+lid=$(our_map_id long_keys)
+# longname BYTE...: the fallback name of a key, computed independently
+longname() {
+	python3 -c '
+import sys
+b = bytes(int(x, 16) for x in sys.argv[1:])
+h = 0xcbf29ce484222325
+for x in b:
+    h = ((h ^ x) * 0x100000001b3) % 2**64
+print(b[:100].hex() + "~%016x" % h)' "$@"
+}
+# A: bytes 00..c7; B: A with the last byte ff (same 200-digit prefix);
+# C: A with byte 150 changed (never inserted)
+ka=$(python3 -c 'print(" ".join("%02x" % i for i in range(200)))')
+kb=$(python3 -c 'print(" ".join("%02x" % (i if i < 199 else 255) for i in range(200)))')
+kc=$(python3 -c 'print(" ".join("%02x" % (i if i != 150 else 0) for i in range(200)))')
+na=$(longname $ka); nb=$(longname $kb); nc=$(longname $kc)
+expect_eq "fallback name of A (python FNV-1a)" "$na" \
+	"$(python3 -c 'print(bytes(range(100)).hex())')~43cfa8023695d3bd"
+expect_eq "fallback names are 217 bytes" "${#na} ${#nb}" "217 217"
+check "bpftool inserts long key A" bpftool map update id "$lid" key hex $ka value 1 0 0 0
+check "bpftool inserts long key B" bpftool map update id "$lid" key hex $kb value 2 0 0 0
+expect_eq "ls long_keys: exactly the two fallback names" \
+	"$(ls "$L" | LC_ALL=C sort | tr '\n' ' ')" \
+	"$(printf '%s\n' "$na" "$nb" | LC_ALL=C sort | tr '\n' ' ')"
+expect_eq "ls -a: .info .dump and the two names" "$(ls -a "$L" | wc -l)" "6"
+expect_eq "cat A" "$(cat "$L/$na")" "1"
+expect_eq "cat B" "$(cat "$L/$nb")" "2"
+expect_eq "uppercase spelling of B's name" "$(cat "$L/${nb^^}")" "2"
+expect_eq "stat size of A" "$(stat -c %s "$L/$na")" "2"
+check "echo 9 > A" sh -c "echo 9 > '$L/$na'"
+expect_eq "bpftool: A is 9" "$(bpftool_value long_keys hex $ka)" "09000000"
+expect_eq "bpftool: B still 2" "$(bpftool_value long_keys hex $kb)" "02000000"
+expect_eq "cat A after the write" "$(cat "$L/$na")" "9"
+expect_err "bad value for a long key" EINVAL bash -c "echo x > '$L/$na'"
+expect_eq ".dump shows the full 400-digit keys" "$(LC_ALL=C sort "$L/.dump")" \
+	"$(printf '%s 9\n%s 2' "$(echo $ka | tr -d ' ')" "$(echo $kb | tr -d ' ')")"
+bad=${na%?}; [ "${na: -1}" = 0 ] && bad+=1 || bad+=0
+expect_err "fallback name with a wrong hash" ENOENT cat "$L/$bad"
+expect_err "another prefix with A's hash" ENOENT cat "$L/1${na:1}"
+expect_err "fallback name of a key not in the map" ENOENT cat "$L/$nc"
+expect_err "fallback name one digit short" ENOENT cat "$L/${na%?}"
+expect_err "a short hex name in a long-key map" ENOENT cat "$L/00"
+expect_err "touch: a fallback name cannot create a key" EINVAL touch "$L/$nc"
+expect_err "echo > a new fallback name" EINVAL bash -c "echo 1 > '$L/$nc'"
+expect_err "touch: any other new name" EINVAL touch "$L/00"
+expect_line "nothing was inserted" <(cat "$L/.info") "entries: 2"
+check "rm A" rm "$L/$na"
+expect_eq "bpftool: A deleted" "$(bpftool_value long_keys hex $ka)" ""
+expect_eq "bpftool: B kept" "$(bpftool_value long_keys hex $kb)" "02000000"
+expect_eq "ls after rm: only B" "$(ls "$L")" "$nb"
+expect_err "rm A again" ENOENT rm "$L/$na"
+expect_err "rm with a wrong hash" ENOENT rm "$L/$bad"
+expect_eq "B survives the failed rms" "$(cat "$L/$nb")" "2"
+
 check "daemon still answers" daemon_alive
 
 finish

@@ -455,6 +455,160 @@ static void test_sort_names_many(void **state)
 	eb_strbuf_release(&base);
 }
 
+/* --- key file names: the NAME_MAX fallback --------------------------------- */
+
+static void test_fnv1a64(void **state)
+{
+	uint8_t k[200];
+	size_t i;
+
+	(void)state;
+	/* the published FNV-1a 64 test vectors */
+	assert_true(fs_fmt_fnv1a64("", 0) == 0xcbf29ce484222325ull);
+	assert_true(fs_fmt_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cull);
+	assert_true(fs_fmt_fnv1a64("foobar", 6) == 0x85944171f73967e8ull);
+	for (i = 0; i < sizeof(k); i++)
+		k[i] = (uint8_t)i;
+	assert_true(fs_fmt_fnv1a64(k, sizeof(k)) == 0x43cfa8023695d3bdull);
+}
+
+static void test_key_is_long(void **state)
+{
+	(void)state;
+	assert_false(fs_fmt_key_is_long(FS_FMT_HEX, 8));
+	assert_false(fs_fmt_key_is_long(FS_FMT_HEX, 127));	/* 254 digits */
+	assert_true(fs_fmt_key_is_long(FS_FMT_HEX, 128));	/* 256 digits */
+	assert_true(fs_fmt_key_is_long(FS_FMT_HEX, 200));
+	assert_false(fs_fmt_key_is_long(FS_FMT_UINT, 8));
+	assert_false(fs_fmt_key_is_long(FS_FMT_SINT, 4));
+	/* an integer spelling of a non-integer size is hex */
+	assert_false(fs_fmt_key_is_long(FS_FMT_UINT, 127));
+	assert_true(fs_fmt_key_is_long(FS_FMT_UINT, 200));
+}
+
+/* The hex of bytes [0, n) of key, for building expected names. */
+static void hex_of(const uint8_t *key, size_t n, char *out)
+{
+	static const char d[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = d[key[i] >> 4];
+		out[2 * i + 1] = d[key[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+static void expect_key_name(enum fs_fmt fmt, const void *key, size_t size,
+			    const char *want)
+{
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+
+	fs_fmt_render_key(fmt, key, size, &sb);
+	assert_int_equal(eb_strbuf_error(&sb), 0);
+	assert_string_equal(sb.buf, want);
+	eb_strbuf_release(&sb);
+}
+
+static void test_render_key(void **state)
+{
+	uint32_t k = 12345;
+	int32_t s = -7;
+	uint8_t key[300], key7[300];
+	char hex[601];
+	size_t i;
+
+	(void)state;
+	/* short keys: the ordinary spelling */
+	expect_key_name(FS_FMT_UINT, &k, 4, "12345");
+	expect_key_name(FS_FMT_SINT, &s, 4, "-7");
+	expect_key_name(FS_FMT_HEX, "\x0a\x00\x00\x01", 4, "0a000001");
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)i;
+	hex_of(key, 127, hex);
+	expect_key_name(FS_FMT_HEX, key, 127, hex);	/* 254: still fits */
+
+	/* 200 bytes 00 01 .. c7: 200 hex digits of bytes 0..99, ~, hash */
+	hex_of(key, 100, hex);
+	strcat(hex, "~43cfa8023695d3bd");
+	assert_int_equal(strlen(hex), FS_FMT_LONG_NAME_LEN);
+	assert_int_equal(FS_FMT_LONG_NAME_LEN, 217);
+	expect_key_name(FS_FMT_HEX, key, 200, hex);
+	/* the shortest long key, 128 bytes 00 .. 7f */
+	hex_of(key, 100, hex);
+	strcat(hex, "~356c6cc8137514a5");
+	expect_key_name(FS_FMT_HEX, key, 128, hex);
+	/* 300 bytes i*7: the hash has leading digits > 9 */
+	for (i = 0; i < sizeof(key); i++)
+		key7[i] = (uint8_t)(i * 7);
+	hex_of(key7, 100, hex);
+	strcat(hex, "~f6c87c941888ad55");
+	expect_key_name(FS_FMT_HEX, key7, 300, hex);
+}
+
+static void test_parse_long_name(void **state)
+{
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+	struct fs_fmt_long_name ln;
+	uint8_t key[200], other[200];
+	char name[FS_FMT_LONG_NAME_LEN + 2];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 13 + 5);
+	fs_fmt_render_key(FS_FMT_HEX, key, sizeof(key), &sb);
+	assert_int_equal(sb.len, FS_FMT_LONG_NAME_LEN);
+
+	/* round trip: the name's prefix and hash, and the key matches */
+	memset(&ln, 0xaa, sizeof(ln));
+	assert_int_equal(fs_fmt_parse_long_name(sb.buf, sb.len, &ln), 0);
+	assert_memory_equal(ln.prefix, key, 100);
+	assert_true(ln.hash == fs_fmt_fnv1a64(key, sizeof(key)));
+	assert_true(fs_fmt_long_name_matches(&ln, key, sizeof(key)));
+
+	/* same first 100 bytes, another tail: the hash tells them apart */
+	memcpy(other, key, sizeof(key));
+	other[199] ^= 1;
+	assert_false(fs_fmt_long_name_matches(&ln, other, sizeof(other)));
+	/* same hash field, another prefix */
+	memcpy(other, key, sizeof(key));
+	other[0] ^= 1;
+	assert_false(fs_fmt_long_name_matches(&ln, other, sizeof(other)));
+	/* a key shorter than the prefix never matches */
+	assert_false(fs_fmt_long_name_matches(&ln, key, 99));
+
+	/* uppercase digits are the same name */
+	memcpy(name, sb.buf, sb.len + 1);
+	for (i = 0; i < sb.len; i++)
+		if (name[i] >= 'a' && name[i] <= 'f')
+			name[i] = (char)(name[i] - 'a' + 'A');
+	memset(&ln, 0, sizeof(ln));
+	assert_int_equal(fs_fmt_parse_long_name(name, sb.len, &ln), 0);
+	assert_true(fs_fmt_long_name_matches(&ln, key, sizeof(key)));
+
+	/* malformed: length, separator, digits */
+	memcpy(name, sb.buf, sb.len + 1);
+	assert_int_equal(fs_fmt_parse_long_name(name, sb.len - 1, &ln), -EINVAL);
+	strcat(name, "0");
+	assert_int_equal(fs_fmt_parse_long_name(name, sb.len + 1, &ln), -EINVAL);
+	memcpy(name, sb.buf, sb.len + 1);
+	name[200] = '-';
+	assert_int_equal(fs_fmt_parse_long_name(name, sb.len, &ln), -EINVAL);
+	memcpy(name, sb.buf, sb.len + 1);
+	name[17] = 'g';
+	assert_int_equal(fs_fmt_parse_long_name(name, sb.len, &ln), -EINVAL);
+	memcpy(name, sb.buf, sb.len + 1);
+	name[216] = 'x';
+	assert_int_equal(fs_fmt_parse_long_name(name, sb.len, &ln), -EINVAL);
+	memcpy(name, sb.buf, sb.len + 1);
+	name[210] = '~';
+	assert_int_equal(fs_fmt_parse_long_name(name, sb.len, &ln), -EINVAL);
+	assert_int_equal(fs_fmt_parse_long_name("", 0, &ln), -EINVAL);
+	assert_int_equal(fs_fmt_parse_long_name("00~0", 4, &ln), -EINVAL);
+	eb_strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +626,10 @@ int main(void)
 		cmocka_unit_test(test_parse_percpu),
 		cmocka_unit_test(test_sort_names),
 		cmocka_unit_test(test_sort_names_many),
+		cmocka_unit_test(test_fnv1a64),
+		cmocka_unit_test(test_key_is_long),
+		cmocka_unit_test(test_render_key),
+		cmocka_unit_test(test_parse_long_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
