@@ -15,6 +15,9 @@ check "echo 7 > counts/1" sh -c "echo 7 > '$M/counts/1'"
 snapshot() {
 	ls "$P" "$M"
 	cat "$M/counts/.dump" "$M/globals.data/.dump"
+	if [ -d "$M/m_pinned" ]; then
+		cat "$M/m_pinned/.dump" "$M/m_pinned/.info"
+	fi
 	# the kernel's side of what we loaded (other tests may load other
 	# programs meanwhile: look at ours only)
 	for p in xdp_count globals_sum globals_table; do
@@ -92,5 +95,56 @@ unchanged "bad names"
 check "a good object still loads" cp "$BPF/socket_filter.bpf.o" "$P/"
 check "and unloads" rm "$P/socket_filter.bpf.o"
 unchanged "after the good object"
+
+# --- name clashes (objects.c: programs and maps/ names are global) ---
+check "cp maps_btf.bpf.o (m_pinned: HASH 4/4, LIBBPF_PIN_BY_NAME)" cp "$BPF/maps_btf.bpf.o" "$P/"
+check "echo 5 > m_pinned/1" sh -c "echo 5 > '$M/m_pinned/1'"
+pinned_id=$(our_map_id m_pinned)
+snapshot >"$WORK/before"
+
+# clash OBJ ERRNO MESSAGE [PROG]: OBJ fails with ERRNO, .last_error says
+# MESSAGE, the kernel holds no program PROG (a name only OBJ uses), and
+# nothing changed
+clash() {
+	local errno_line
+	expect_err "$1" "$2" cp "$BPF/$1" "$P/"
+	errno_line=$(python3 -c "import errno,os; print('errno: %d (%s)' % (errno.$2, os.strerror(errno.$2)))")
+	cat "$P/.last_error" >"$WORK/last_error"
+	expect_line "$1: .last_error object" "$WORK/last_error" "object: $1"
+	expect_line "$1: .last_error errno" "$WORK/last_error" "$errno_line"
+	expect_line "$1: .last_error says which" "$WORK/last_error" "message: $3"
+	if [ -n "${4:-}" ]; then
+		check "$1: the kernel holds no $4" eventually test -z "$(prog_id_by_name "$4")"
+	fi
+	check "$1: not in progs/" test ! -e "$P/$1"
+	unchanged "$1"
+}
+clash fs_clash_prog.bpf.o EEXIST \
+	"program 'xdp_count' already exists in progs/ (object xdp_count.bpf.o)"
+check "fs_clash_prog: its map is not in maps/" test ! -e "$M/clash_prog_map"
+check "fs_clash_prog: the kernel holds no clash_prog_map" \
+	eventually test -z "$(map_id_by_name clash_prog_map)"
+clash fs_clash_type.bpf.o EINVAL \
+	"load: map 'm_pinned': the existing map (id $pinned_id) has type 1, the object wants 2" \
+	clash_type_prog
+clash fs_clash_size.bpf.o EINVAL \
+	"load: map 'm_pinned': the existing map (id $pinned_id) has value_size 4, the object wants 8" \
+	clash_size_prog
+clash fs_clash_pin.bpf.o EEXIST \
+	"map 'counts' already exists in maps/ (object xdp_count.bpf.o)" clash_pin_prog
+expect_eq "m_pinned keeps its value" "$(cat "$M/m_pinned/1")" 5
+expect_line "m_pinned keeps its owner" <(cat "$M/m_pinned/.info") "owners: maps_btf.bpf.o"
+expect_line "m_pinned keeps its id" <(cat "$M/m_pinned/.info") "id: $pinned_id"
+check "m_pinned's pin stays" test -e "$PIN/maps/m_pinned"
+
+# a program named like an object file in progs/
+check "cp subprogs.bpf.o as progs/sock_trunc" cp "$BPF/subprogs.bpf.o" "$P/sock_trunc"
+snapshot >"$WORK/before"
+clash socket_filter.bpf.o EEXIST \
+	"program 'sock_trunc' already exists in progs/ (file sock_trunc)"
+check "rm progs/sock_trunc" rm "$P/sock_trunc"
+check "then socket_filter.bpf.o loads" cp "$BPF/socket_filter.bpf.o" "$P/"
+check "and unloads" rm "$P/socket_filter.bpf.o"
+check "rm maps_btf.bpf.o" rm "$P/maps_btf.bpf.o"
 
 finish

@@ -83,12 +83,31 @@ restart_with() {
 }
 
 # --- bad option values: refused before mounting ---
-out=$("$EBPFS" "$MNT" -f -o "pin_dir=$PIN,log_level=9" 2>&1)
-expect_eq "log_level=9: exit 1" "$?" 1
-expect_eq "log_level=9: message" "$out" "ebpfs: bad log_level=9 (0-7: 1 and 2 verbose, 4 statistics)"
-out=$("$EBPFS" "$MNT" -f -o "pin_dir=$PIN,max_object=big" 2>&1)
-expect_eq "max_object=big: exit 1" "$?" 1
-expect_eq "max_object=big: message" "$out" "fuse: invalid parameter in option \`max_object=big'"
+# refused_start DESC OPTION MESSAGE: the daemon exits 1 printing MESSAGE
+# (one that starts anyway is unmounted again after 5 s)
+refused_start() {
+	local pid i rc
+	"$EBPFS" "$MNT" -f -o "pin_dir=$PIN,$2" >"$WORK/start.out" 2>&1 &
+	pid=$!
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		not_ok "$1: the daemon started"
+		fusermount3 -u "$MNT" 2>/dev/null
+		kill "$pid" 2>/dev/null
+		wait "$pid"
+		return
+	fi
+	wait "$pid"
+	rc=$?
+	expect_eq "$1: exit 1" "$rc" 1
+	expect_eq "$1: message" "$(cat "$WORK/start.out")" "$3"
+}
+refused_start "log_level=9" log_level=9 "ebpfs: bad log_level=9 (0-7: 1 and 2 verbose, 4 statistics)"
+refused_start "log_level=-1" log_level=-1 "ebpfs: bad log_level=4294967295 (0-7: 1 and 2 verbose, 4 statistics)"
+refused_start "max_object=big" max_object=big "fuse: invalid parameter in option \`max_object=big'"
 check "bad options: not mounted" sh -c "! mountpoint -q '$MNT'"
 
 # --- -o max_object=BYTES ---
