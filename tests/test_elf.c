@@ -22,6 +22,7 @@
 #include "object.h"
 #include "strbuf.h"
 #include "util.h"
+#include "testutil.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 
@@ -35,21 +36,6 @@ static void capture(enum eb_log_level level, const char *msg)
 	eb_strbuf_adds(&logs, msg);
 	eb_strbuf_addch(&logs, '\n');
 	snprintf(last_warn, sizeof(last_warn), "%s", msg);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
 }
 
 struct blob {
@@ -140,7 +126,7 @@ static struct bpf_insn *insn_at(struct blob *b, const char *sec, uint64_t byte_o
 static void expect_refusal(struct blob *b, size_t size, int err, ...)
 {
 	struct eb_object *obj = (void *)1;
-	int fds = count_fds();
+	int fds = tu_count_fds();
 	const char *want;
 	va_list ap;
 	int ret;
@@ -150,7 +136,7 @@ static void expect_refusal(struct blob *b, size_t size, int err, ...)
 	if (ret != err)
 		fail_msg("open returned %d, expected %d (log: %s)", ret, err, last_warn);
 	assert_null(obj);
-	assert_int_equal(count_fds(), fds);
+	assert_int_equal(tu_count_fds(), fds);
 	va_start(ap, err);
 	while ((want = va_arg(ap, const char *)))
 		if (!strstr(last_warn, want))
@@ -188,7 +174,7 @@ static void test_subprogs(void **state)
 {
 	struct eb_object *obj = open_obj("subprogs");
 	const struct eb_prog *p, *f;
-	int fds = count_fds();
+	int fds = tu_count_fds();
 
 	assert_int_equal(eb_object_prog_cnt(obj), 2);
 	assert_int_equal(eb_object_func_cnt(obj), 5);
@@ -229,7 +215,7 @@ static void test_subprogs(void **state)
 	assert_int_equal(eb_object_map_cnt(obj), 0);
 	assert_false(eb_object_loaded(obj));
 	eb_object_close(obj);
-	assert_int_equal(count_fds(), fds);
+	assert_int_equal(tu_count_fds(), fds);
 }
 
 static void test_loop_cb(void **state)
@@ -1062,7 +1048,7 @@ static void test_open_file_errors(void **state)
 	struct eb_open_opts opts = { .errmsg = &msg };
 	struct eb_object *obj;
 	struct blob b;
-	int fds = count_fds();
+	int fds = tu_count_fds();
 
 	assert_int_equal(eb_object_open_file("/nonexistent/x.bpf.o", &opts, &obj), -ENOENT);
 	assert_null(obj);
@@ -1075,7 +1061,7 @@ static void test_open_file_errors(void **state)
 	assert_string_equal(msg.buf, "elf: m.o: machine 0 is not BPF (247)");
 	free(b.buf);
 	eb_strbuf_release(&msg);
-	assert_int_equal(count_fds(), fds);
+	assert_int_equal(tu_count_fds(), fds);
 }
 
 /* every byte of the header and section table flipped: never a crash */
@@ -1084,7 +1070,7 @@ static void test_fuzz_header_bytes(void **state)
 	struct blob b, orig;
 	struct eb_object *obj;
 	size_t i, n;
-	int fds = count_fds();
+	int fds = tu_count_fds();
 
 	load_blob("subprogs", &orig);
 	n = EB_MIN(orig.size, (size_t)64);
@@ -1099,7 +1085,7 @@ static void test_fuzz_header_bytes(void **state)
 	}
 	free(b.buf);
 	free(orig.buf);
-	assert_int_equal(count_fds(), fds);
+	assert_int_equal(tu_count_fds(), fds);
 }
 
 /* random bytes anywhere (symbols, relocations, BTF, maps): never a crash,
@@ -1113,7 +1099,7 @@ static void test_fuzz_random_bytes(void **state)
 	};
 	unsigned int seed = 12345, i, k, n;
 	struct eb_object *obj;
-	int fds = count_fds();
+	int fds = tu_count_fds();
 
 	for (n = 0; n < EB_ARRAY_SIZE(names); n++) {
 		struct blob orig, b;
@@ -1158,7 +1144,7 @@ static void test_fuzz_random_bytes(void **state)
 		free(b.buf);
 		free(orig.buf);
 	}
-	assert_int_equal(count_fds(), fds);
+	assert_int_equal(tu_count_fds(), fds);
 }
 
 static int setup(void **state)

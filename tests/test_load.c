@@ -57,21 +57,6 @@ static void capture(enum eb_log_level level, const char *msg)
 		snprintf(last_warn, sizeof(last_warn), "%s", msg);
 }
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void quiet(enum eb_log_level level, const char *msg)
 {
 }
@@ -413,7 +398,7 @@ static void test_verifier_reject(void **state)
 
 	REQUIRE_BPF();
 	obj = open_obj("reject");
-	fds = count_fds();
+	fds = tu_count_fds();
 	err = eb_object_load(obj, NULL);
 	assert_int_equal(err, -EACCES);
 	assert_false(eb_object_loaded(obj));
@@ -427,7 +412,7 @@ static void test_verifier_reject(void **state)
 	assert_int_equal(eb_object_map(obj, 0)->fd, -1);
 	assert_false(name_exists(true, "reject_map"));
 	assert_false(name_exists(false, "reject_null"));
-	assert_int_equal(count_fds(), fds);
+	assert_int_equal(tu_count_fds(), fds);
 	/* and the object can be tried again: same answer */
 	assert_int_equal(eb_object_load(obj, NULL), -EACCES);
 	eb_object_close(obj);
@@ -1014,10 +999,10 @@ static void test_kconfig(void **state)
 	/* a value that does not suit the type */
 	o.kconfig = "CONFIG_HZ=abc\n";
 	obj = open_obj("kconfig");
-	fds = count_fds();
+	fds = tu_count_fds();
 	assert_int_equal(eb_object_load(obj, &o), -EINVAL);
 	assert_non_null(strstr(eb_object_errmsg(obj), "extern 'CONFIG_HZ'"));
-	assert_int_equal(count_fds(), fds);	/* nothing left open */
+	assert_int_equal(tu_count_fds(), fds);	/* nothing left open */
 	assert_int_equal(map_named_fd(obj, ".kconfig"), -1);
 	eb_object_close(obj);
 }
@@ -1590,7 +1575,7 @@ static void test_fuzz_load(void **state)
 	REQUIRE_BPF();
 	lo.kernel_btf = vmlinux();	/* parsed once for all loads */
 	old = eb_set_print(quiet);
-	fds = count_fds();
+	fds = tu_count_fds();
 	for (n = 0; n < EB_ARRAY_SIZE(names); n++) {
 		char path[4096];
 		unsigned char *orig, *buf;
@@ -1614,7 +1599,7 @@ static void test_fuzz_load(void **state)
 			else
 				loaded++;
 			eb_object_close(obj);
-			assert_int_equal(count_fds(), fds);
+			assert_int_equal(tu_count_fds(), fds);
 		}
 		free(buf);
 		free(orig);
