@@ -57,7 +57,8 @@ struct fs_config {
 	int no_restore;		/* -o no_restore: ignore existing pins */
 	unsigned int log_level;	/* -o log_level=N: verifier log level */
 	unsigned int max_threads;	/* -o max_threads=N */
-	unsigned int max_object;	/* -o max_object=BYTES */
+	uint64_t max_object;	/* -o max_object=BYTES */
+	int no_uring;		/* -o uring=off */
 	size_t events_log;	/* -o events_log=SIZE: bound of each map's
 				 * events log (eventfiles.h) */
 	int show_help;
@@ -66,7 +67,7 @@ struct fs_config {
 
 #define FS_DEFAULT_PIN_DIR	"/sys/fs/bpf/ebpfs"
 #define FS_DEFAULT_LOG_LEVEL	4	/* statistics; a refused load is retried verbose */
-#define FS_DEFAULT_MAX_OBJECT	(64u << 20)
+#define FS_DEFAULT_MAX_OBJECT	(64ull << 20)
 
 /* --- backing objects ---------------------------------------------------- */
 
@@ -267,6 +268,19 @@ extern struct fs_state fs_st;
 static inline void fs_rdlock(void) { pthread_rwlock_rdlock(&fs_st.lock); }
 static inline void fs_wrlock(void) { pthread_rwlock_wrlock(&fs_st.lock); }
 static inline void fs_unlock(void) { pthread_rwlock_unlock(&fs_st.lock); }
+
+/*
+ * uring.c: FUSE over io_uring, one queue per CPU served on that CPU (see
+ * uring.c).  fs_uring_start() installs the session's I/O hooks and starts
+ * the queue threads before the session loop runs; INIT then decides
+ * whether requests go through the rings (fs_uring_active()).
+ * fs_uring_stop() ends the threads after the loop.
+ */
+struct fuse_session;
+bool fs_uring_kernel_enabled(void);
+int fs_uring_start(struct fuse_session *se);
+bool fs_uring_active(void);
+void fs_uring_stop(void);
 
 /* root.c: build the permanent nodes. */
 int fs_tree_init(void);

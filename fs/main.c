@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fuse_lowlevel.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ enum {
 	KEY_VERSION,
 	KEY_ALLOW_OTHER,
 	KEY_EVENTS_LOG,
+	KEY_MAX_OBJECT,
+	KEY_URING,
 };
 
 #define FS_OPT(t, p, v) { t, offsetof(struct fs_config, p), v }
@@ -47,7 +50,8 @@ enum {
 static const struct fuse_opt fs_opts[] = {
 	FS_OPT("pin_dir=%s", pin_dir, 0),
 	FS_OPT("log_level=%u", log_level, 0),
-	FS_OPT("max_object=%u", max_object, 0),
+	FUSE_OPT_KEY("max_object=", KEY_MAX_OBJECT),
+	FUSE_OPT_KEY("uring=", KEY_URING),
 	FS_OPT("no_restore", no_restore, 1),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
 	FUSE_OPT_KEY("events_log=", KEY_EVENTS_LOG),
@@ -57,6 +61,40 @@ static const struct fuse_opt fs_opts[] = {
 	FUSE_OPT_KEY("--version", KEY_VERSION),
 	FUSE_OPT_END
 };
+
+/* A byte count: digits with an optional K, M or G suffix, 1 to 2^40. */
+static int parse_bytes(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	default:
+		break;
+	}
+	if (shift)
+		end++;
+	if (*end || !v || v > (1ULL << 40) >> shift)
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
 
 static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 {
@@ -70,6 +108,24 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 		if (fs_evlog_parse_size(arg + strlen("events_log="), &c->events_log)) {
 			fprintf(stderr, "ebpfs: bad %s (a size of at least %u bytes, "
 				"K/M/G suffixes)\n", arg, FS_EVLOG_MIN);
+			return -1;
+		}
+		return 0;
+	case KEY_MAX_OBJECT:
+		if (parse_bytes(arg + strlen("max_object="), &c->max_object)) {
+			fprintf(stderr, "ebpfs: bad %s (bytes, 1 to 2^40, K/M/G "
+				"suffixes)\n", arg);
+			return -1;
+		}
+		return 0;
+	case KEY_URING:
+		arg += strlen("uring=");
+		if (!strcmp(arg, "auto")) {
+			c->no_uring = 0;
+		} else if (!strcmp(arg, "off")) {
+			c->no_uring = 1;
+		} else {
+			fprintf(stderr, "ebpfs: bad uring=%s (auto or off)\n", arg);
 			return -1;
 		}
 		return 0;
@@ -98,12 +154,16 @@ static void usage(const char *prog)
 	       "                           bpffs is mounted on /sys/fs/bpf if missing)\n"
 	       "    -o allow_other         other users may read (not load, write, delete)\n"
 	       "    -o log_level=N         verifier log level of loads (default %u)\n"
-	       "    -o max_object=BYTES    largest object accepted in progs/ (default %u)\n"
+	       "    -o max_object=BYTES    largest object accepted in progs/ (default %lluM;\n"
+	       "                           K/M/G suffixes)\n"
 	       "    -o no_restore          do not show what earlier daemons pinned\n"
 	       "    -o events_log=SIZE     bound of each map's events log (default %uM;\n"
 	       "                           K/M/G suffixes)\n"
-	       "\n", prog, FS_DEFAULT_PIN_DIR, FS_DEFAULT_LOG_LEVEL, FS_DEFAULT_MAX_OBJECT,
-	       FS_EVLOG_DEFAULT >> 20);
+	       "    -o uring=auto|off      serve requests through per-CPU io_uring queues\n"
+	       "                           when the kernel allows it (fuse module parameter\n"
+	       "                           enable_uring=Y; default auto)\n"
+	       "\n", prog, FS_DEFAULT_PIN_DIR, FS_DEFAULT_LOG_LEVEL,
+	       (unsigned long long)FS_DEFAULT_MAX_OBJECT >> 20, FS_EVLOG_DEFAULT >> 20);
 }
 
 /* --- logging ---------------------------------------------------------------- */
@@ -252,6 +312,14 @@ int main(int argc, char *argv[])
 	 */
 	if (!cfg.no_restore)
 		fs_objects_restore();
+	/* before the loop reads INIT, after the fork of fuse_daemonize() */
+	if (!cfg.no_uring && fs_uring_kernel_enabled()) {
+		int err = fs_uring_start(se);
+
+		if (err)
+			eb_warn("fs", "io_uring queues: %s; serving through /dev/fuse only",
+				strerror(-err));
+	}
 
 	if (opts.singlethread) {
 		ret = fuse_session_loop(se);
@@ -270,6 +338,7 @@ int main(int argc, char *argv[])
 	ret = ret ? 1 : 0;
 	/* blocked events readers get EOF while the session can answer */
 	fs_events_shutdown();
+	fs_uring_stop();
 
 out_unmount:
 	fuse_session_unmount(se);

@@ -8,7 +8,7 @@ T=fs_mount
 # --help documents the options and exits 0
 out=$("$EBPFS" --help 2>&1)
 expect_eq "--help exits 0" "$?" 0
-for opt in pin_dir= allow_other log_level= max_object= no_restore; do
+for opt in pin_dir= allow_other log_level= max_object= no_restore uring=; do
 	if printf '%s' "$out" | grep -q -- "$opt"; then ok "--help lists $opt"; else not_ok "--help lists $opt"; fi
 done
 "$EBPFS" >/dev/null 2>&1
@@ -107,8 +107,17 @@ refused_start() {
 }
 refused_start "log_level=9" log_level=9 "ebpfs: bad log_level=9 (0-7: 1 and 2 verbose, 4 statistics)"
 refused_start "log_level=-1" log_level=-1 "ebpfs: bad log_level=4294967295 (0-7: 1 and 2 verbose, 4 statistics)"
-refused_start "max_object=big" max_object=big "fuse: invalid parameter in option \`max_object=big'"
+refused_start "max_object=big" max_object=big "ebpfs: bad max_object=big (bytes, 1 to 2^40, K/M/G suffixes)"
+refused_start "max_object=5000G (over 2^40)" max_object=5000G "ebpfs: bad max_object=5000G (bytes, 1 to 2^40, K/M/G suffixes)"
+refused_start "max_object=0" max_object=0 "ebpfs: bad max_object=0 (bytes, 1 to 2^40, K/M/G suffixes)"
+refused_start "uring=on" uring=on "ebpfs: bad uring=on (auto or off)"
 check "bad options: not mounted" sh -c "! mountpoint -q '$MNT'"
+
+# max_object is 64-bit: 8G (which wraps to 0 in 32 bits) loads an object
+restart_with -o "max_object=8G" || not_ok "daemon with max_object=8G"
+check "max_object=8G: cp loads" cp "$BPF/xdp_count.bpf.o" "$P/"
+check "max_object=8G: loaded" test -d "$P/xdp_count"
+check "max_object=8G: rm" rm "$P/xdp_count.bpf.o"
 
 # --- -o max_object=BYTES ---
 # big.o: xdp_count.bpf.o plus one trailing byte (still a valid object)

@@ -24,6 +24,12 @@ if mountpoint -q "$mnt" 2>/dev/null || ! stat "$mnt" >/dev/null 2>&1; then
 		umount -l "$mnt" 2>/dev/null || true
 fi
 mkdir -p "$mnt"
+# Per-CPU io_uring queues instead of /dev/fuse (Linux 6.14+; README.md,
+# "FUSE over io_uring").  EBPFS_URING=N leaves the kernel setting alone.
+uring_param=/sys/module/fuse/parameters/enable_uring
+if [ "${EBPFS_URING:-Y}" = Y ] && [ -w "$uring_param" ]; then
+	echo Y >"$uring_param"
+fi
 "$build/fs/ebpfs" "$mnt"
 
 # The example object, so there is something to look at.

@@ -12,6 +12,21 @@ bash tools/kernel-fs.sh || exit 1
 passes=(plain asan)
 [ "${1:-}" = "--quick" ] && passes=(plain)
 
+# FUSE over io_uring (fs/uring.c) is used when the fuse module allows it:
+# the plain pass runs with it, the sanitizer pass through /dev/fuse only,
+# so both transports run every test.  The setting is put back at the end.
+URING_PARAM=/sys/module/fuse/parameters/enable_uring
+uring_was=
+if [ -w "$URING_PARAM" ]; then
+	uring_was=$(cat "$URING_PARAM")
+	trap 'echo "$uring_was" > "$URING_PARAM"' EXIT
+fi
+set_uring() {
+	[ -n "$uring_was" ] || { echo "=== $pass: no fuse io_uring on this kernel: /dev/fuse only"; return; }
+	echo "$1" >"$URING_PARAM"
+	echo "=== $pass: fuse enable_uring=$1"
+}
+
 rc=0
 for pass in "${passes[@]}"; do
 	dir=build-test-$pass
@@ -28,6 +43,7 @@ for pass in "${passes[@]}"; do
 		rc=1
 		continue
 	fi
+	if [ "$pass" = plain ]; then set_uring Y; else set_uring N; fi
 	echo "=== $pass: tests"
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
