@@ -22,11 +22,8 @@
 #include "log.h"
 #include "object.h"
 #include "strbuf.h"
+#include "testutil.h"
 #include "util.h"
-
-static void quiet(enum eb_log_level level, const char *msg)
-{
-}
 
 /* --- a tiny BTF builder ------------------------------------------------- */
 
@@ -314,158 +311,156 @@ static void test_essential_name(void **state)
 	assert_string_equal(eb_core_kind_str(99), "?");
 }
 
+/*
+ * One calculation and what must come out of it: poison or not, the local
+ * value and (unless poisoned, when it means nothing) the target value.
+ */
+struct calc_case {
+	uint32_t type_id;	/* the local root */
+	int acc;		/* A_* */
+	uint32_t kind;		/* BPF_CORE_* */
+	bool poison;
+	uint64_t orig_val;
+	uint64_t new_val;
+};
+
+#define F_OFF BPF_CORE_FIELD_BYTE_OFFSET
+#define F_SIZE BPF_CORE_FIELD_BYTE_SIZE
+#define F_EXISTS BPF_CORE_FIELD_EXISTS
+#define F_SIGNED BPF_CORE_FIELD_SIGNED
+#define F_LSHIFT BPF_CORE_FIELD_LSHIFT_U64
+#define F_RSHIFT BPF_CORE_FIELD_RSHIFT_U64
+
+/* calc() each case, which must succeed, and compare. */
+static void check_calcs(const struct calc_case *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct eb_core_res r = calc(c[i].type_id, c[i].acc, c[i].kind, 0);
+
+		if (r.poison != c[i].poison || r.orig_val != c[i].orig_val ||
+		    (!c[i].poison && r.new_val != c[i].new_val))
+			fail_msg("case %zu (type %u, '%s', %s): poison %d, %llu -> %llu; want poison %d, %llu -> %llu",
+				 i, c[i].type_id, accs[c[i].acc], eb_core_kind_str(c[i].kind),
+				 r.poison, (unsigned long long)r.orig_val,
+				 (unsigned long long)r.new_val, c[i].poison,
+				 (unsigned long long)c[i].orig_val,
+				 (unsigned long long)c[i].new_val);
+	}
+}
+
 static void test_moved_field(void **state)
 {
-	/* pid: 0 here, 8 in the target (inside an anonymous union) */
-	struct eb_core_res r = calc(E.l_task, A_PID, BPF_CORE_FIELD_BYTE_OFFSET, 0);
+	const struct calc_case c[] = {
+		/* pid: 0 here, 8 in the target (inside an anonymous union) */
+		{ E.l_task, A_PID, F_OFF, false, 0, 8 },
+		/* tgid: 4 here, 12 there */
+		{ E.l_task, A_TGID, F_OFF, false, 4, 12 },
+		{ E.l_task, A_TGID, F_EXISTS, false, 1, 1 },
+		{ E.l_task, A_TGID, F_SIZE, false, 4, 4 },
+		/* int here, unsigned int there */
+		{ E.l_task, A_TGID, F_SIGNED, false, 1, 0 },
+		/* non-bitfield shifts: 64 - 32 both ways */
+		{ E.l_task, A_TGID, F_LSHIFT, false, 32, 32 },
+		{ E.l_task, A_TGID, F_RSHIFT, false, 32, 32 },
+	};
 
-	assert_false(r.poison);
-	assert_int_equal(r.orig_val, 0);
-	assert_int_equal(r.new_val, 8);
-	assert_int_equal(r.target_id, E.t_task);
-	/* tgid: 4 here, 12 there */
-	r = calc(E.l_task, A_TGID, BPF_CORE_FIELD_BYTE_OFFSET, 0);
-	assert_int_equal(r.orig_val, 4);
-	assert_int_equal(r.new_val, 12);
-	r = calc(E.l_task, A_TGID, BPF_CORE_FIELD_EXISTS, 0);
-	assert_int_equal(r.new_val, 1);
-	r = calc(E.l_task, A_TGID, BPF_CORE_FIELD_BYTE_SIZE, 0);
-	assert_int_equal(r.orig_val, 4);
-	assert_int_equal(r.new_val, 4);
-	/* int here, unsigned int there */
-	r = calc(E.l_task, A_TGID, BPF_CORE_FIELD_SIGNED, 0);
-	assert_int_equal(r.orig_val, 1);
-	assert_int_equal(r.new_val, 0);
-	/* non-bitfield shifts: 64 - 32 both ways */
-	r = calc(E.l_task, A_TGID, BPF_CORE_FIELD_LSHIFT_U64, 0);
-	assert_int_equal(r.new_val, 32);
-	r = calc(E.l_task, A_TGID, BPF_CORE_FIELD_RSHIFT_U64, 0);
-	assert_int_equal(r.new_val, 32);
+	check_calcs(c, EB_ARRAY_SIZE(c));
+	assert_int_equal(calc(E.l_task, A_PID, F_OFF, 0).target_id, E.t_task);
 }
 
 static void test_renamed_flavor(void **state)
 {
-	/* task___v2 finds task: tgid at 12 */
-	struct eb_core_res r = calc(E.l_task_v2, A_PID, BPF_CORE_FIELD_BYTE_OFFSET, 0);
+	const struct calc_case c[] = {
+		/* task___v2 finds task: tgid at 12 */
+		{ E.l_task_v2, A_PID, F_OFF, false, 0, 12 },
+		{ E.l_task_v2, A_TYPE, BPF_CORE_TYPE_EXISTS, false, 1, 1 },
+		{ E.l_task_v2, A_TYPE, BPF_CORE_TYPE_SIZE, false, 4, 40 },
+	};
 
-	assert_false(r.poison);
-	assert_int_equal(r.orig_val, 0);
-	assert_int_equal(r.new_val, 12);
-	assert_int_equal(r.target_id, E.t_task);
-	r = calc(E.l_task_v2, A_TYPE, BPF_CORE_TYPE_EXISTS, 0);
-	assert_int_equal(r.new_val, 1);
-	r = calc(E.l_task_v2, A_TYPE, BPF_CORE_TYPE_SIZE, 0);
-	assert_int_equal(r.orig_val, 4);
-	assert_int_equal(r.new_val, 40);
+	check_calcs(c, EB_ARRAY_SIZE(c));
+	assert_int_equal(calc(E.l_task_v2, A_PID, F_OFF, 0).target_id, E.t_task);
 }
 
 static void test_missing_field_poisoned(void **state)
 {
-	struct eb_core_res r = calc(E.l_task, A_GONE, BPF_CORE_FIELD_BYTE_OFFSET, 0);
+	const struct calc_case c[] = {
+		{ E.l_task, A_GONE, F_OFF, true, 28, 0 },
+		{ E.l_task, A_GONE, F_SIZE, true, 4, 0 },
+		/* existence is an answer, not a poison */
+		{ E.l_task, A_GONE, F_EXISTS, false, 1, 0 },
+		/* no target type at all */
+		{ E.l_lonely, A_PID, F_OFF, true, 0, 0 },
+		{ E.l_lonely, A_TYPE, BPF_CORE_TYPE_EXISTS, false, 1, 0 },
+		{ E.l_lonely, A_TYPE, BPF_CORE_TYPE_ID_TARGET, true, E.l_lonely, 0 },
+	};
 
-	assert_true(r.poison);
-	assert_int_equal(r.orig_val, 28);
-	r = calc(E.l_task, A_GONE, BPF_CORE_FIELD_BYTE_SIZE, 0);
-	assert_true(r.poison);
-	/* existence is an answer, not a poison */
-	r = calc(E.l_task, A_GONE, BPF_CORE_FIELD_EXISTS, 0);
-	assert_false(r.poison);
-	assert_int_equal(r.orig_val, 1);
-	assert_int_equal(r.new_val, 0);
-	/* no target type at all */
-	r = calc(E.l_lonely, A_PID, BPF_CORE_FIELD_BYTE_OFFSET, 0);
-	assert_true(r.poison);
-	r = calc(E.l_lonely, A_TYPE, BPF_CORE_TYPE_EXISTS, 0);
-	assert_false(r.poison);
-	assert_int_equal(r.new_val, 0);
-	r = calc(E.l_lonely, A_TYPE, BPF_CORE_TYPE_ID_TARGET, 0);
-	assert_true(r.poison);
+	check_calcs(c, EB_ARRAY_SIZE(c));
 }
 
 static void test_bitfield(void **state)
 {
-	/* local flags:3 at bit 65 of an unsigned int: load 4 bytes at 8 */
-	struct eb_core_res r = calc(E.l_task, A_FLAGS, BPF_CORE_FIELD_BYTE_OFFSET, 0);
+	const struct calc_case c[] = {
+		/* local flags:3 at bit 65 of an unsigned int: load 4 bytes at
+		 * 8; target at bit 130: load 4 bytes at 16 */
+		{ E.l_task, A_FLAGS, F_OFF, false, 8, 16 },
+		{ E.l_task, A_FLAGS, F_SIZE, false, 4, 4 },
+		/* lshift: 64 - (bit within the load + 3): 64 - (1 + 3), 64 - (2 + 3) */
+		{ E.l_task, A_FLAGS, F_LSHIFT, false, 60, 59 },
+		{ E.l_task, A_FLAGS, F_RSHIFT, false, 61, 61 },
+		{ E.l_task, A_FLAGS, F_SIGNED, false, 0, 0 },
+	};
 
-	assert_true(r.bitfield);
-	assert_int_equal(r.orig_val, 8);
-	/* target at bit 130: load 4 bytes at 16 */
-	assert_int_equal(r.new_val, 16);
-	r = calc(E.l_task, A_FLAGS, BPF_CORE_FIELD_BYTE_SIZE, 0);
-	assert_int_equal(r.orig_val, 4);
-	assert_int_equal(r.new_val, 4);
-	/* lshift: 64 - (bit within the load + 3): 64 - (1 + 3), 64 - (2 + 3) */
-	r = calc(E.l_task, A_FLAGS, BPF_CORE_FIELD_LSHIFT_U64, 0);
-	assert_int_equal(r.orig_val, 60);
-	assert_int_equal(r.new_val, 59);
-	r = calc(E.l_task, A_FLAGS, BPF_CORE_FIELD_RSHIFT_U64, 0);
-	assert_int_equal(r.orig_val, 61);
-	assert_int_equal(r.new_val, 61);
-	r = calc(E.l_task, A_FLAGS, BPF_CORE_FIELD_SIGNED, 0);
-	assert_int_equal(r.new_val, 0);
+	check_calcs(c, EB_ARRAY_SIZE(c));
+	assert_true(calc(E.l_task, A_FLAGS, F_OFF, 0).bitfield);
 }
 
 static void test_array_index(void **state)
 {
-	/* arr[1]: 12 + 4 here, 20 + 4 there */
-	struct eb_core_res r = calc(E.l_task, A_ARR1, BPF_CORE_FIELD_BYTE_OFFSET, 0);
+	const struct calc_case c[] = {
+		/* arr[1]: 12 + 4 here, 20 + 4 there */
+		{ E.l_task, A_ARR1, F_OFF, false, 16, 24 },
+		/* arr[3]: past the end of the target's 2 elements */
+		{ E.l_task, A_ARR3, F_OFF, true, 24, 0 },
+		{ E.l_task, A_ARR3, F_EXISTS, false, 1, 0 },
+	};
 
-	assert_false(r.poison);
-	assert_int_equal(r.orig_val, 16);
-	assert_int_equal(r.new_val, 24);
-	/* arr[3]: past the end of the target's 2 elements */
-	r = calc(E.l_task, A_ARR3, BPF_CORE_FIELD_BYTE_OFFSET, 0);
-	assert_true(r.poison);
-	assert_int_equal(r.orig_val, 24);
-	r = calc(E.l_task, A_ARR3, BPF_CORE_FIELD_EXISTS, 0);
-	assert_int_equal(r.new_val, 0);
+	check_calcs(c, EB_ARRAY_SIZE(c));
 }
 
 static void test_type_relos(void **state)
 {
-	struct eb_core_res r = calc(E.l_task, A_TYPE, BPF_CORE_TYPE_ID_LOCAL, 0);
+	const struct calc_case c[] = {
+		{ E.l_task, A_TYPE, BPF_CORE_TYPE_ID_LOCAL, false, E.l_task, E.l_task },
+		{ E.l_task, A_TYPE, BPF_CORE_TYPE_ID_TARGET, false, E.l_task, E.t_task },
+		{ E.l_task, A_TYPE, BPF_CORE_TYPE_SIZE, false, 32, 40 },
+		/* matches: local task has `gone`, the target does not */
+		{ E.l_task, A_TYPE, BPF_CORE_TYPE_MATCHES, false, 1, 0 },
+		/* task___v2 { int tgid } vs task's unsigned tgid: no match either */
+		{ E.l_task_v2, A_TYPE, BPF_CORE_TYPE_MATCHES, false, 1, 0 },
+		/* exists does not look at members */
+		{ E.l_task, A_TYPE, BPF_CORE_TYPE_EXISTS, false, 1, 1 },
+	};
 
-	assert_int_equal(r.orig_val, E.l_task);
-	assert_int_equal(r.new_val, E.l_task);
-	r = calc(E.l_task, A_TYPE, BPF_CORE_TYPE_ID_TARGET, 0);
-	assert_int_equal(r.orig_val, E.l_task);
-	assert_int_equal(r.new_val, E.t_task);
-	r = calc(E.l_task, A_TYPE, BPF_CORE_TYPE_SIZE, 0);
-	assert_int_equal(r.orig_val, 32);
-	assert_int_equal(r.new_val, 40);
-	/* matches: local task has `gone`, the target does not */
-	r = calc(E.l_task, A_TYPE, BPF_CORE_TYPE_MATCHES, 0);
-	assert_int_equal(r.orig_val, 1);
-	assert_int_equal(r.new_val, 0);
-	/* task___v2 { int tgid } vs task's unsigned tgid: no match either */
-	r = calc(E.l_task_v2, A_TYPE, BPF_CORE_TYPE_MATCHES, 0);
-	assert_int_equal(r.new_val, 0);
-	/* exists does not look at members */
-	r = calc(E.l_task, A_TYPE, BPF_CORE_TYPE_EXISTS, 0);
-	assert_int_equal(r.new_val, 1);
+	check_calcs(c, EB_ARRAY_SIZE(c));
 	/* a type relocation needs access "0" */
 	calc(E.l_task, A_TGID, BPF_CORE_TYPE_EXISTS, -EINVAL);
 }
 
 static void test_enum_relos(void **state)
 {
-	/* RUNNING___x = 1 here, RUNNING = 10 there */
-	struct eb_core_res r = calc(E.l_state, A_RUNNING, BPF_CORE_ENUMVAL_VALUE, 0);
+	const struct calc_case c[] = {
+		/* RUNNING___x = 1 here, RUNNING = 10 there */
+		{ E.l_state, A_RUNNING, BPF_CORE_ENUMVAL_VALUE, false, 1, 10 },
+		{ E.l_state, A_SLEEPING, BPF_CORE_ENUMVAL_VALUE, false, 2, 20 },
+		{ E.l_state, A_SLEEPING, BPF_CORE_ENUMVAL_EXISTS, false, 1, 1 },
+		/* ZOMBIE is not in the target */
+		{ E.l_state, A_ZOMBIE, BPF_CORE_ENUMVAL_EXISTS, false, 1, 0 },
+		{ E.l_state, A_ZOMBIE, BPF_CORE_ENUMVAL_VALUE, true, 3, 0 },
+	};
 
-	assert_false(r.poison);
-	assert_int_equal(r.orig_val, 1);
-	assert_int_equal(r.new_val, 10);
-	r = calc(E.l_state, A_SLEEPING, BPF_CORE_ENUMVAL_VALUE, 0);
-	assert_int_equal(r.orig_val, 2);
-	assert_int_equal(r.new_val, 20);
-	r = calc(E.l_state, A_SLEEPING, BPF_CORE_ENUMVAL_EXISTS, 0);
-	assert_int_equal(r.new_val, 1);
-	/* ZOMBIE is not in the target */
-	r = calc(E.l_state, A_ZOMBIE, BPF_CORE_ENUMVAL_EXISTS, 0);
-	assert_false(r.poison);
-	assert_int_equal(r.new_val, 0);
-	r = calc(E.l_state, A_ZOMBIE, BPF_CORE_ENUMVAL_VALUE, 0);
-	assert_true(r.poison);
+	check_calcs(c, EB_ARRAY_SIZE(c));
 	/* enumerator index past the end */
 	calc(E.l_state, A_ARR3, BPF_CORE_ENUMVAL_VALUE, -EINVAL);
 }
@@ -600,16 +595,11 @@ static void test_patch(void **state)
 
 static void test_object_records(void **state)
 {
-	char path[4096];
-	struct eb_object *obj = NULL;
-	const struct eb_prog *p;
+	struct eb_object *obj = tu_obj_open("core_flavors");
+	const struct eb_prog *p = tu_obj_prog(obj, "flavors_getpid");
 	unsigned int i, core = 0, poisoned_sites = 0;
 	bool exists_gone = false;
 
-	snprintf(path, sizeof(path), "%s/core_flavors.bpf.o", getenv("EB_BPF_DIR"));
-	assert_int_equal(eb_object_open_file(path, NULL, &obj), 0);
-	p = eb_object_find_prog(obj, "flavors_getpid");
-	assert_non_null(p);
 	for (i = 0; i < p->reloc_cnt; i++) {
 		const struct eb_reloc *r = &p->relocs[i];
 		const char *tn;
@@ -651,6 +641,6 @@ int main(void)
 		cmocka_unit_test(test_patch),
 		cmocka_unit_test(test_object_records),
 	};
-	eb_set_print(quiet);
+	tu_log_quiet();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

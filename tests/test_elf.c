@@ -26,35 +26,17 @@
 
 /* --- helpers ---------------------------------------------------------------- */
 
-static struct eb_strbuf logs = EB_STRBUF_INIT;	/* every WARN line, '\n'-separated */
-static char last_warn[1024];
-
-static void capture(enum eb_log_level level, const char *msg)
-{
-	if (level != EB_LOG_WARN)
-		return;
-	eb_strbuf_adds(&logs, msg);
-	eb_strbuf_addch(&logs, '\n');
-	snprintf(last_warn, sizeof(last_warn), "%s", msg);
-}
-
 struct blob {
 	unsigned char *buf;
 	size_t size;
 };
 
+/* The bytes of NAME.bpf.o into *b (b->buf malloc'd).  Asserting. */
 static void load_blob(const char *name, struct blob *b)
 {
-	const char *dir = getenv("EB_BPF_DIR");
-	char path[4096];
 	void *data;
-	int err;
 
-	assert_non_null(dir);
-	snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, name);
-	err = eb_read_file(path, &data, &b->size);
-	if (err)
-		fail_msg("cannot read %s: %d", path, err);
+	tu_read_bpf_obj(name, &data, &b->size);
 	b->buf = data;
 }
 
@@ -131,48 +113,26 @@ static void expect_refusal(struct blob *b, size_t size, int err, ...)
 	va_list ap;
 	int ret;
 
-	last_warn[0] = '\0';
+	tu_log_reset();
 	ret = eb_object_open_mem(b->buf, size, "bad.bpf.o", NULL, &obj);
 	if (ret != err)
-		fail_msg("open returned %d, expected %d (log: %s)", ret, err, last_warn);
+		fail_msg("open returned %d, expected %d (log: %s)", ret, err, tu_log_last());
 	assert_null(obj);
 	assert_int_equal(tu_count_fds(), fds);
 	va_start(ap, err);
 	while ((want = va_arg(ap, const char *)))
-		if (!strstr(last_warn, want))
-			fail_msg("log line '%s' lacks '%s'", last_warn, want);
+		if (!strstr(tu_log_last(), want))
+			fail_msg("log line '%s' lacks '%s'", tu_log_last(), want);
 	va_end(ap);
 	free(b->buf);
 	b->buf = NULL;
-}
-
-static struct eb_object *open_obj(const char *name)
-{
-	struct eb_object *obj = NULL;
-	char path[4096];
-	int err;
-
-	snprintf(path, sizeof(path), "%s/%s.bpf.o", getenv("EB_BPF_DIR"), name);
-	err = eb_object_open_file(path, NULL, &obj);
-	if (err)
-		fail_msg("open %s: %d: %s", path, err, last_warn);
-	return obj;
-}
-
-static const struct eb_obj_map *map_named(struct eb_object *obj, const char *name)
-{
-	const struct eb_obj_map *m = eb_object_find_map(obj, name);
-
-	if (!m)
-		fail_msg("no map %s", name);
-	return m;
 }
 
 /* --- parsing real objects ------------------------------------------------------ */
 
 static void test_subprogs(void **state)
 {
-	struct eb_object *obj = open_obj("subprogs");
+	struct eb_object *obj = tu_obj_open("subprogs");
 	const struct eb_prog *p, *f;
 	int fds = tu_count_fds();
 
@@ -220,7 +180,7 @@ static void test_subprogs(void **state)
 
 static void test_loop_cb(void **state)
 {
-	struct eb_object *obj = open_obj("loop_cb");
+	struct eb_object *obj = tu_obj_open("loop_cb");
 	const struct eb_prog *p = eb_object_find_prog(obj, "loop_sum");
 
 	assert_non_null(p);
@@ -250,7 +210,7 @@ static void test_globals(void **state)
 	assert_string_equal(eb_object_name(obj), "xdp_counter");
 	assert_int_equal(eb_object_map_cnt(obj), 5);
 
-	m = map_named(obj, ".data");
+	m = tu_obj_map(obj, ".data");
 	assert_string_equal(m->kname, "xdp_coun.data");
 	assert_int_equal(m->origin, EB_MAP_DATA);
 	assert_int_equal(m->type, BPF_MAP_TYPE_ARRAY);
@@ -266,7 +226,7 @@ static void test_globals(void **state)
 	assert_int_equal(m->btf_key_type_id, 0);
 	assert_int_not_equal(m->btf_value_type_id, 0);
 
-	m = map_named(obj, ".rodata");
+	m = tu_obj_map(obj, ".rodata");
 	assert_string_equal(m->kname, "xdp_coun.rodata");
 	assert_int_equal(m->map_flags, BPF_F_MMAPABLE | BPF_F_RDONLY_PROG);
 	assert_true(m->frozen);
@@ -276,13 +236,13 @@ static void test_globals(void **state)
 	assert_int_equal(v[1], 1);
 	assert_int_equal(v[2], 10);
 
-	m = map_named(obj, ".bss");
+	m = tu_obj_map(obj, ".bss");
 	assert_string_equal(m->kname, "xdp_coun.bss");
 	assert_null(m->init_data);
 	assert_int_equal(m->value_size, 12);
-	m = map_named(obj, ".data.custom");
+	m = tu_obj_map(obj, ".data.custom");
 	assert_string_equal(m->kname, ".data.custom");
-	m = map_named(obj, ".rodata.str1.1");
+	m = tu_obj_map(obj, ".rodata.str1.1");
 	assert_string_equal(m->kname, ".rodata.str1.1");
 	assert_true(m->frozen);
 	assert_memory_equal(m->init_data, "globals: hit %d\n", 17);
@@ -328,24 +288,6 @@ static void test_globals(void **state)
 	eb_object_close(obj);
 }
 
-/* Byte offset of variable var in DATASEC sec of obj's BTF. */
-static uint32_t datasec_var_off(struct eb_object *obj, const char *sec, const char *var)
-{
-	struct eb_btf *btf = eb_object_btf(obj);
-	int id = eb_btf_find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
-	const struct btf_type *t;
-	uint16_t i;
-
-	if (id <= 0)
-		fail_msg("no DATASEC %s", sec);
-	t = eb_btf_type_by_id(btf, (uint32_t)id);
-	for (i = 0; i < eb_btf_vlen(t); i++)
-		if (!strcmp(eb_btf_name(btf, eb_btf_secinfos(t)[i].type) ?: "", var))
-			return eb_btf_secinfos(t)[i].offset;
-	fail_msg("no variable %s in %s", var, sec);
-	return 0;
-}
-
 /* Global data in custom sections only (tests/bpf/globals_custom.c): one
  * array map per section, named after the section whatever the object is
  * called; .rodata.* read-only for programs and frozen, .data.* neither. */
@@ -355,6 +297,7 @@ static void test_globals_custom(void **state)
 	const struct eb_obj_map *m;
 	const struct eb_prog *p;
 	const unsigned char *d;
+	const struct eb_btf *btf;
 	struct blob b;
 	int32_t v;
 	unsigned int i, seen = 0;
@@ -364,12 +307,13 @@ static void test_globals_custom(void **state)
 	assert_int_equal(eb_object_open_mem(b.buf, b.size, "dir/some_object.bpf.o", NULL, &obj),
 			 0);
 	free(b.buf);
+	btf = eb_object_btf(obj);
 	assert_int_equal(eb_object_map_cnt(obj), 2);
 	assert_null(eb_object_find_map(obj, ".data"));
 	assert_null(eb_object_find_map(obj, ".rodata"));
 	assert_null(eb_object_find_map(obj, ".bss"));
 
-	m = map_named(obj, ".rodata.custom");
+	m = tu_obj_map(obj, ".rodata.custom");
 	assert_string_equal(m->kname, ".rodata.custom");
 	assert_string_equal(m->sec_name, ".rodata.custom");
 	assert_int_equal(m->origin, EB_MAP_DATA);
@@ -380,20 +324,20 @@ static void test_globals_custom(void **state)
 	assert_int_equal(m->map_flags, BPF_F_MMAPABLE | BPF_F_RDONLY_PROG);
 	assert_true(m->frozen);
 	assert_int_equal(m->btf_key_type_id, 0);
-	id = eb_btf_find_by_name_kind(eb_object_btf(obj), ".rodata.custom", BTF_KIND_DATASEC);
+	id = eb_btf_find_by_name_kind(btf, ".rodata.custom", BTF_KIND_DATASEC);
 	assert_int_equal(m->btf_value_type_id, id);
 	d = m->init_data;
 	assert_non_null(d);
-	memcpy(&v, d + datasec_var_off(obj, ".rodata.custom", "knob"), sizeof(v));
+	memcpy(&v, d + tu_btf_var_off(btf, ".rodata.custom", "knob"), sizeof(v));
 	assert_int_equal(v, 5);
 	for (i = 0; i < 3; i++) {
 		static const int32_t want[3] = { 2, 3, 7 };
 
-		memcpy(&v, d + datasec_var_off(obj, ".rodata.custom", "scale") + 4 * i, sizeof(v));
+		memcpy(&v, d + tu_btf_var_off(btf, ".rodata.custom", "scale") + 4 * i, sizeof(v));
 		assert_int_equal(v, want[i]);
 	}
 
-	m = map_named(obj, ".data.custom2");
+	m = tu_obj_map(obj, ".data.custom2");
 	assert_string_equal(m->kname, ".data.custom2");
 	assert_int_equal(m->origin, EB_MAP_DATA);
 	assert_int_equal(m->type, BPF_MAP_TYPE_ARRAY);
@@ -403,9 +347,9 @@ static void test_globals_custom(void **state)
 	assert_false(m->frozen);
 	d = m->init_data;
 	assert_non_null(d);
-	memcpy(&v, d + datasec_var_off(obj, ".data.custom2", "bias"), sizeof(v));
+	memcpy(&v, d + tu_btf_var_off(btf, ".data.custom2", "bias"), sizeof(v));
 	assert_int_equal(v, 11);
-	memcpy(&v, d + datasec_var_off(obj, ".data.custom2", "tally"), sizeof(v));
+	memcpy(&v, d + tu_btf_var_off(btf, ".data.custom2", "tally"), sizeof(v));
 	assert_int_equal(v, 1);
 
 	/* each variable is referenced once: a map value relocation into the
@@ -425,8 +369,8 @@ static void test_globals_custom(void **state)
 		assert_int_equal(r->kind, EB_RELO_MAP_VALUE);
 		assert_string_equal(eb_object_map(obj, r->map_idx)->name,
 				    k < 2 ? ".rodata.custom" : ".data.custom2");
-		assert_int_equal(r->map_off, datasec_var_off(obj, k < 2 ? ".rodata.custom" :
-							     ".data.custom2", vars[k]));
+		assert_int_equal(r->map_off, tu_btf_var_off(btf, k < 2 ? ".rodata.custom" :
+							    ".data.custom2", vars[k]));
 		seen |= 1u << k;
 	}
 	assert_int_equal(seen, 0xf);
@@ -436,7 +380,7 @@ static void test_globals_custom(void **state)
 /* DATASEC sizes and VAR offsets as the kernel needs them */
 static void test_btf_fixups(void **state)
 {
-	struct eb_object *obj = open_obj("globals");
+	struct eb_object *obj = tu_obj_open("globals");
 	struct eb_btf *btf = eb_object_btf(obj);
 	const struct btf_type *t;
 	const struct btf_var_secinfo *vsi;
@@ -473,10 +417,10 @@ static void test_btf_fixups(void **state)
 
 static void test_maps_btf(void **state)
 {
-	struct eb_object *obj = open_obj("maps_btf");
+	struct eb_object *obj = tu_obj_open("maps_btf");
 	const struct eb_obj_map *m;
 
-	m = map_named(obj, "m_hash");
+	m = tu_obj_map(obj, "m_hash");
 	assert_int_equal(m->origin, EB_MAP_BTF);
 	assert_string_equal(m->sec_name, ".maps");
 	assert_int_equal(m->type, BPF_MAP_TYPE_HASH);
@@ -485,23 +429,23 @@ static void test_maps_btf(void **state)
 	assert_int_equal(m->max_entries, 64);
 	assert_int_not_equal(m->btf_key_type_id, 0);
 	assert_int_not_equal(m->btf_value_type_id, 0);
-	m = map_named(obj, "m_lpm");
+	m = tu_obj_map(obj, "m_lpm");
 	assert_int_equal(m->type, BPF_MAP_TYPE_LPM_TRIE);
 	assert_int_equal(m->key_size, 8);
 	assert_int_equal(m->value_size, 4);
 	assert_int_equal(m->map_flags, BPF_F_NO_PREALLOC);
-	m = map_named(obj, "m_queue");
+	m = tu_obj_map(obj, "m_queue");
 	assert_int_equal(m->key_size, 0);
 	assert_int_equal(m->value_size, 4);
-	m = map_named(obj, "m_perf");
+	m = tu_obj_map(obj, "m_perf");
 	assert_int_equal(m->type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 	assert_int_equal(m->max_entries, 0);	/* set to the CPU count at load */
-	m = map_named(obj, "m_ringbuf");
+	m = tu_obj_map(obj, "m_ringbuf");
 	assert_int_equal(m->max_entries, 4096);
-	m = map_named(obj, "m_pinned");
+	m = tu_obj_map(obj, "m_pinned");
 	assert_int_equal(m->pinning, EB_PIN_BY_NAME);
-	assert_int_equal(map_named(obj, "m_hash")->pinning, EB_PIN_NONE);
-	m = map_named(obj, "m_outer");
+	assert_int_equal(tu_obj_map(obj, "m_hash")->pinning, EB_PIN_NONE);
+	m = tu_obj_map(obj, "m_outer");
 	assert_int_equal(m->type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	assert_int_equal(m->value_size, 4);
 	assert_int_equal(m->max_entries, 2);
@@ -522,7 +466,7 @@ static void test_maps_btf(void **state)
 
 static void test_legacy_maps(void **state)
 {
-	struct eb_object *obj = open_obj("legacy_maps");
+	struct eb_object *obj = tu_obj_open("legacy_maps");
 	const struct eb_prog *p;
 	const struct eb_obj_map *m;
 
@@ -548,7 +492,7 @@ static void test_legacy_maps(void **state)
 
 static void test_multi_and_targets(void **state)
 {
-	struct eb_object *obj = open_obj("multi");
+	struct eb_object *obj = tu_obj_open("multi");
 	static const char *const names[] = {
 		"multi_pass", "multi_drop", "multi_tx", "multi_sock1", "multi_sock2",
 		"multi_raw", "multi_tp",
@@ -572,7 +516,7 @@ static void test_multi_and_targets(void **state)
 
 static void test_names_version(void **state)
 {
-	struct eb_object *obj = open_obj("ldr_names");
+	struct eb_object *obj = tu_obj_open("ldr_names");
 	const struct eb_prog *p;
 
 	assert_string_equal(eb_object_license(obj), "Dual BSD/GPL");
@@ -584,100 +528,88 @@ static void test_names_version(void **state)
 	p = eb_object_find_prog(obj, "ldr_unknown");
 	assert_false(p->sec_known);
 	assert_int_equal(p->type, 0);
-	assert_string_equal(map_named(obj, "a_map_with_a_very_long_name")->kname, "a_map_with_a_ve");
+	assert_string_equal(tu_obj_map(obj, "a_map_with_a_very_long_name")->kname, "a_map_with_a_ve");
 	eb_object_close(obj);
 }
+
+/* What eb_sec_def_find() makes of a section name: the entry it finds (all
+ * of its fields) and the target after "prefix/". */
+struct sec_case {
+	const char *name;
+	const char *prefix;
+	uint32_t prog_type;
+	uint32_t expected_attach_type;
+	uint32_t prog_flags;
+	const char *target;
+};
+
+#define PT(x) BPF_PROG_TYPE_##x
+#define SLEEPABLE BPF_F_SLEEPABLE
+
+static const struct sec_case sec_cases[] = {
+	{ "xdp", "xdp", PT(XDP), BPF_XDP, 0, "" },
+	{ "xdp.frags", "xdp.frags", PT(XDP), BPF_XDP, BPF_F_XDP_HAS_FRAGS, "" },
+	{ "xdp/devmap", "xdp/devmap", PT(XDP), BPF_XDP_DEVMAP, 0, "" },
+	{ "tracepoint/syscalls/sys_enter_openat", "tracepoint", PT(TRACEPOINT), 0, 0,
+	  "syscalls/sys_enter_openat" },
+	{ "tp/sched/sched_switch", "tp", PT(TRACEPOINT), 0, 0, "sched/sched_switch" },
+	{ "kprobe/do_unlinkat", "kprobe", PT(KPROBE), 0, 0, "do_unlinkat" },
+	{ "kprobe.multi/tcp_*", "kprobe.multi", PT(KPROBE), BPF_TRACE_KPROBE_MULTI, 0, "tcp_*" },
+	{ "fentry.s/do_sys_open", "fentry.s", PT(TRACING), BPF_TRACE_FENTRY, SLEEPABLE,
+	  "do_sys_open" },
+	{ "cgroup_skb/egress", "cgroup_skb/egress", PT(CGROUP_SKB), BPF_CGROUP_INET_EGRESS, 0, "" },
+	{ "cgroup/connect_unix", "cgroup/connect_unix", PT(CGROUP_SOCK_ADDR),
+	  EB_ATTACH_CGROUP_UNIX_CONNECT, 0, "" },
+	{ "tc/ingress", "tc/ingress", PT(SCHED_CLS), EB_ATTACH_TCX_INGRESS, 0, "" },
+	{ "syscall", "syscall", PT(SYSCALL), 0, SLEEPABLE, "" },
+	{ "iter/task", "iter", PT(TRACING), BPF_TRACE_ITER, 0, "task" },
+	{ "lsm.s/file_open", "lsm.s", PT(LSM), BPF_LSM_MAC, SLEEPABLE, "file_open" },
+	{ "tp_btf/sched_switch", "tp_btf", PT(TRACING), BPF_TRACE_RAW_TP, 0, "sched_switch" },
+	/* old objects: plain prefixes */
+	{ "xdp_prog", "xdp", PT(XDP), BPF_XDP, 0, "" },
+	{ "socket1", "socket", PT(SOCKET_FILTER), 0, 0, "" },
+	/* names libbpf 1.1 refuses: only a known type at the start */
+	{ "xdp_vlan01", "xdp", PT(XDP), BPF_XDP, 0, "" },
+	{ "classifier/3", "classifier", PT(SCHED_CLS), 0, 0, "3" },
+	/* names newer than libbpf 1.1 */
+	{ "tcx/egress", "tcx/egress", PT(SCHED_CLS), EB_ATTACH_TCX_EGRESS, 0, "" },
+	{ "netfilter", "netfilter", EB_PROG_TYPE_NETFILTER, EB_ATTACH_NETFILTER, 0, "" },
+	{ "uprobe.multi.s/bin/true:*", "uprobe.multi.s", PT(KPROBE), EB_ATTACH_TRACE_UPROBE_MULTI,
+	  SLEEPABLE, "bin/true:*" },
+	{ "struct_ops.s/x", "struct_ops.s", PT(STRUCT_OPS), 0, SLEEPABLE, "x" },
+};
 
 static void test_section_names(void **state)
 {
 	const struct eb_sec_def *d;
 	const char *t;
+	size_t i;
 
-	d = eb_sec_def_find("xdp", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_XDP);
-	assert_int_equal(d->expected_attach_type, BPF_XDP);
-	assert_string_equal(t, "");
-	d = eb_sec_def_find("xdp.frags", &t);
-	assert_int_equal(d->prog_flags, BPF_F_XDP_HAS_FRAGS);
-	d = eb_sec_def_find("xdp/devmap", &t);
-	assert_int_equal(d->expected_attach_type, BPF_XDP_DEVMAP);
-	d = eb_sec_def_find("tracepoint/syscalls/sys_enter_openat", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_TRACEPOINT);
-	assert_string_equal(t, "syscalls/sys_enter_openat");
-	d = eb_sec_def_find("tp/sched/sched_switch", &t);
-	assert_string_equal(d->prefix, "tp");
-	assert_string_equal(t, "sched/sched_switch");
-	d = eb_sec_def_find("kprobe/do_unlinkat", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_KPROBE);
-	assert_string_equal(t, "do_unlinkat");
-	d = eb_sec_def_find("kprobe.multi/tcp_*", &t);
-	assert_int_equal(d->expected_attach_type, BPF_TRACE_KPROBE_MULTI);
-	d = eb_sec_def_find("fentry.s/do_sys_open", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_TRACING);
-	assert_int_equal(d->expected_attach_type, BPF_TRACE_FENTRY);
-	assert_int_equal(d->prog_flags, BPF_F_SLEEPABLE);
-	d = eb_sec_def_find("cgroup_skb/egress", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_CGROUP_SKB);
-	assert_int_equal(d->expected_attach_type, BPF_CGROUP_INET_EGRESS);
-	d = eb_sec_def_find("cgroup/connect_unix", &t);
-	assert_int_equal(d->expected_attach_type, EB_ATTACH_CGROUP_UNIX_CONNECT);
-	d = eb_sec_def_find("tc/ingress", &t);
-	assert_int_equal(d->expected_attach_type, EB_ATTACH_TCX_INGRESS);
-	d = eb_sec_def_find("syscall", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_SYSCALL);
-	d = eb_sec_def_find("iter/task", &t);
-	assert_int_equal(d->expected_attach_type, BPF_TRACE_ITER);
-	assert_string_equal(t, "task");
-	d = eb_sec_def_find("lsm.s/file_open", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_LSM);
-	assert_int_equal(d->prog_flags, BPF_F_SLEEPABLE);
-	/* old objects: plain prefixes */
-	d = eb_sec_def_find("xdp_prog", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_XDP);
-	d = eb_sec_def_find("socket1", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_SOCKET_FILTER);
+	for (i = 0; i < EB_ARRAY_SIZE(sec_cases); i++) {
+		const struct sec_case *c = &sec_cases[i];
+
+		t = NULL;
+		d = eb_sec_def_find(c->name, &t);
+		if (!d)
+			fail_msg("'%s': no entry", c->name);
+		if (strcmp(d->prefix, c->prefix) || d->prog_type != c->prog_type ||
+		    d->expected_attach_type != c->expected_attach_type ||
+		    d->prog_flags != c->prog_flags || !t || strcmp(t, c->target))
+			fail_msg("'%s': prefix '%s' type %u attach type %u flags 0x%x target '%s', want '%s' %u %u 0x%x '%s'",
+				 c->name, d->prefix, d->prog_type, d->expected_attach_type,
+				 d->prog_flags, t ?: "(null)", c->prefix, c->prog_type,
+				 c->expected_attach_type, c->prog_flags, c->target);
+	}
 	assert_null(eb_sec_def_find("nonsense", &t));
 	assert_null(eb_sec_def_find("", &t));
 	assert_non_null(eb_sec_defs()[0].prefix);
-	/* names libbpf 1.1 refuses: only a known type at the start */
-	d = eb_sec_def_find("xdp_vlan01", &t);
-	assert_string_equal(d->prefix, "xdp");
-	d = eb_sec_def_find("classifier/3", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_SCHED_CLS);
-	assert_string_equal(t, "3");
-	/* names newer than libbpf 1.1 */
-	d = eb_sec_def_find("tcx/egress", &t);
-	assert_int_equal(d->expected_attach_type, EB_ATTACH_TCX_EGRESS);
-	d = eb_sec_def_find("netfilter", &t);
-	assert_int_equal(d->prog_type, EB_PROG_TYPE_NETFILTER);
-	assert_int_equal(d->expected_attach_type, EB_ATTACH_NETFILTER);
-	d = eb_sec_def_find("uprobe.multi.s/bin/true:*", &t);
-	assert_int_equal(d->expected_attach_type, EB_ATTACH_TRACE_UPROBE_MULTI);
-	assert_int_equal(d->prog_flags, BPF_F_SLEEPABLE);
-	assert_string_equal(t, "bin/true:*");
-	d = eb_sec_def_find("struct_ops.s/x", &t);
-	assert_int_equal(d->prog_type, BPF_PROG_TYPE_STRUCT_OPS);
-	assert_int_equal(d->prog_flags, BPF_F_SLEEPABLE);
-	d = eb_sec_def_find("tp_btf/sched_switch", &t);
-	assert_int_equal(d->expected_attach_type, BPF_TRACE_RAW_TP);
 }
 
 /* --- issue 6: libbpf-style objects (parsing only) ------------------------------------ */
 
-static const struct eb_obj_extern *extern_named(struct eb_object *obj, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < eb_object_extern_cnt(obj); i++)
-		if (!strcmp(eb_object_extern(obj, i)->name, name))
-			return eb_object_extern(obj, i);
-	fail_msg("no extern %s", name);
-	return NULL;
-}
-
 static void test_externs(void **state)
 {
-	struct eb_object *obj = open_obj("kconfig");
+	struct eb_object *obj = tu_obj_open("kconfig");
 	const struct eb_obj_extern *e;
 	const struct eb_obj_map *m;
 	struct eb_btf *btf = eb_object_btf(obj);
@@ -686,16 +618,16 @@ static void test_externs(void **state)
 
 	assert_int_equal(eb_object_extern_cnt(obj), 8);
 	/* layout in DATASEC order, each aligned to its type */
-	e = extern_named(obj, "LINUX_KERNEL_VERSION");
+	e = tu_obj_extern(obj, "LINUX_KERNEL_VERSION");
 	assert_int_equal(e->kind, EB_EXT_KCONFIG);
 	assert_false(e->weak);
 	assert_int_equal(e->size, 4);
-	e = extern_named(obj, "CONFIG_EBPFS_NO_SUCH_OPTION");
+	e = tu_obj_extern(obj, "CONFIG_EBPFS_NO_SUCH_OPTION");
 	assert_true(e->weak);
 	assert_int_equal(e->kconfig_off % 4, 0);
-	e = extern_named(obj, "CONFIG_LOCALVERSION");
+	e = tu_obj_extern(obj, "CONFIG_LOCALVERSION");
 	assert_int_equal(e->size, 16);
-	e = extern_named(obj, "LINUX_HAS_BPF_COOKIE");
+	e = tu_obj_extern(obj, "LINUX_HAS_BPF_COOKIE");
 	assert_int_equal(e->size, 1);
 	assert_string_equal(eb_extern_kind_str(EB_EXT_KCONFIG), "kconfig");
 	/* the map: read-only, frozen, its BTF the fixed-up DATASEC */
@@ -717,9 +649,9 @@ static void test_externs(void **state)
 	eb_object_close(obj);
 
 	/* kfuncs: FUNCs become global, .ksyms becomes an anonymous struct */
-	obj = open_obj("kfuncs");
+	obj = tu_obj_open("kfuncs");
 	btf = eb_object_btf(obj);
-	e = extern_named(obj, "bpf_task_acquire");
+	e = tu_obj_extern(obj, "bpf_task_acquire");
 	assert_int_equal(e->kind, EB_EXT_KFUNC);
 	assert_string_equal(eb_extern_kind_str(e->kind), "kfunc");
 	assert_int_equal(eb_btf_vlen(eb_btf_type_by_id(btf, e->btf_id)), BTF_FUNC_GLOBAL);
@@ -727,21 +659,21 @@ static void test_externs(void **state)
 	assert_int_equal(eb_object_prog(obj, 0)->relocs[0].kind, EB_RELO_KFUNC);
 	eb_object_close(obj);
 
-	obj = open_obj("ksyms");
-	e = extern_named(obj, "__x64_sys_getpid");
+	obj = tu_obj_open("ksyms");
+	e = tu_obj_extern(obj, "__x64_sys_getpid");
 	assert_int_equal(e->kind, EB_EXT_KSYM);
 	assert_false(e->typed);
-	assert_true(extern_named(obj, "ebpfs_no_such_symbol")->weak);
+	assert_true(tu_obj_extern(obj, "ebpfs_no_such_symbol")->weak);
 	eb_object_close(obj);
-	obj = open_obj("ksym_typed");
-	assert_true(extern_named(obj, "runqueues")->typed);
+	obj = tu_obj_open("ksym_typed");
+	assert_true(tu_obj_extern(obj, "runqueues")->typed);
 	eb_object_close(obj);
 }
 
 static void test_struct_ops_and_slots(void **state)
 {
-	struct eb_object *obj = open_obj("struct_ops");
-	const struct eb_obj_map *m = map_named(obj, "ebpfs_cc");
+	struct eb_object *obj = tu_obj_open("struct_ops");
+	const struct eb_obj_map *m = tu_obj_map(obj, "ebpfs_cc");
 	const struct eb_prog *p;
 	uint32_t i;
 
@@ -758,13 +690,13 @@ static void test_struct_ops_and_slots(void **state)
 		assert_int_equal(p->st_ops_member, m->init_slots[i].index);
 	}
 	eb_object_close(obj);
-	obj = open_obj("struct_ops_link");
-	assert_int_equal(map_named(obj, "ebpfs_cc_link")->map_flags, 1u << 13);
+	obj = tu_obj_open("struct_ops_link");
+	assert_int_equal(tu_obj_map(obj, "ebpfs_cc_link")->map_flags, 1u << 13);
 	eb_object_close(obj);
 
 	/* prog array and map-in-map initial slots from .rel.maps */
-	obj = open_obj("tail_calls");
-	m = map_named(obj, "tc_jmp");
+	obj = tu_obj_open("tail_calls");
+	m = tu_obj_map(obj, "tc_jmp");
 	assert_int_equal(m->value_size, 4);
 	assert_int_equal(m->init_slot_cnt, 2);
 	assert_int_equal(m->init_slots[0].index, 0);
@@ -772,21 +704,21 @@ static void test_struct_ops_and_slots(void **state)
 	assert_int_equal(m->init_slots[1].index, 2);
 	assert_string_equal(m->init_slots[1].sym_name, "tc_step2");
 	eb_object_close(obj);
-	obj = open_obj("map_in_map");
-	m = map_named(obj, "mim_hash");
+	obj = tu_obj_open("map_in_map");
+	m = tu_obj_map(obj, "mim_hash");
 	assert_int_equal(m->init_slot_cnt, 1);
 	assert_int_equal(m->init_slots[0].index, 3);
 	assert_string_equal(m->init_slots[0].sym_name, "mim_inner_b");
 	assert_non_null(m->inner);
-	assert_int_equal(map_named(obj, "mim_empty")->init_slot_cnt, 0);
-	assert_int_equal(map_named(obj, "mim_empty")->inner->value_size, 4);
+	assert_int_equal(tu_obj_map(obj, "mim_empty")->init_slot_cnt, 0);
+	assert_int_equal(tu_obj_map(obj, "mim_empty")->inner->value_size, 4);
 	eb_object_close(obj);
 }
 
 /* CO-RE records become relocations of their function, in insn order. */
 static void test_core_records(void **state)
 {
-	struct eb_object *obj = open_obj("core_read");
+	struct eb_object *obj = tu_obj_open("core_read");
 	const struct eb_prog *p = eb_object_find_prog(obj, "core_getpid");
 	uint32_t i, n = 0, kinds = 0;
 
@@ -814,7 +746,7 @@ static void test_core_records(void **state)
 
 static void test_symbols_accessor(void **state)
 {
-	struct eb_object *obj = open_obj("multi");
+	struct eb_object *obj = tu_obj_open("multi");
 	const struct eb_elf_sym *s;
 	unsigned int i, labels = 0;
 	size_t size;
@@ -1149,14 +1081,13 @@ static void test_fuzz_random_bytes(void **state)
 
 static int setup(void **state)
 {
-	eb_set_print(capture);
+	tu_log_capture(TU_LOG_WARN);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	eb_set_print(NULL);
-	eb_strbuf_release(&logs);
+	tu_log_stop();
 	return 0;
 }
 

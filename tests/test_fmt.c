@@ -16,6 +16,7 @@
 
 #include "../fs/fmt.h"
 #include "strbuf.h"
+#include "util.h"
 
 /* Render and compare with the exact text. */
 static void expect_render(enum fs_fmt fmt, const void *data, size_t size, const char *want)
@@ -33,6 +34,83 @@ static int parse_str(enum fs_fmt fmt, const char *text, void *out, size_t size)
 	return fs_fmt_parse(fmt, text, strlen(text), out, size);
 }
 
+/* An integer of size bytes (1, 2, 4 or 8) and its text in format fmt. */
+struct int_case {
+	enum fs_fmt fmt;
+	size_t size;
+	uint64_t value;		/* truncated to size bytes */
+	const char *text;
+};
+
+union int_buf {
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+};
+
+/* value as a native integer of size bytes, stored in *b: its address. */
+static const void *int_bytes(uint64_t value, size_t size, union int_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+	switch (size) {
+	case 1:
+		b->u8 = (uint8_t)value;
+		break;
+	case 2:
+		b->u16 = (uint16_t)value;
+		break;
+	case 4:
+		b->u32 = (uint32_t)value;
+		break;
+	default:
+		assert_int_equal(size, 8);
+		b->u64 = value;
+	}
+	return b;
+}
+
+/* Every case's value renders as exactly its text. */
+static void expect_renders(const struct int_case *c, size_t n)
+{
+	union int_buf b;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		expect_render(c[i].fmt, int_bytes(c[i].value, c[i].size, &b), c[i].size,
+			      c[i].text);
+}
+
+/* Every case's text parses to exactly its value. */
+static void expect_parses(const struct int_case *c, size_t n)
+{
+	union int_buf want, out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&out, 0x5a, sizeof(out));
+		if (parse_str(c[i].fmt, c[i].text, &out, c[i].size))
+			fail_msg("'%s' (%zu bytes) does not parse", c[i].text, c[i].size);
+		assert_memory_equal(&out, int_bytes(c[i].value, c[i].size, &want), c[i].size);
+	}
+}
+
+/* Every case's text is refused with -EINVAL, the output left untouched
+ * (its value is not used). */
+static void expect_refusals(const struct int_case *c, size_t n)
+{
+	union int_buf out, fill;
+	size_t i;
+
+	memset(&fill, 0x5a, sizeof(fill));
+	for (i = 0; i < n; i++) {
+		out = fill;
+		if (parse_str(c[i].fmt, c[i].text, &out, c[i].size) != -EINVAL)
+			fail_msg("'%s' (%zu bytes) is not refused", c[i].text, c[i].size);
+		assert_memory_equal(&out, &fill, sizeof(out));
+	}
+}
+
 static void test_int_size(void **state)
 {
 	(void)state;
@@ -47,40 +125,38 @@ static void test_int_size(void **state)
 
 static void test_render_unsigned(void **state)
 {
-	uint8_t u8 = 255;
-	uint16_t u16 = 65535;
-	uint32_t u32 = 4294967295u, zero = 0, k = 12345;
-	uint64_t u64 = UINT64_MAX, big = 1000000000000ull;
+	static const struct int_case c[] = {
+		{ FS_FMT_UINT, 1, 255, "255" },
+		{ FS_FMT_UINT, 2, 65535, "65535" },
+		{ FS_FMT_UINT, 4, 4294967295u, "4294967295" },
+		{ FS_FMT_UINT, 4, 0, "0" },
+		{ FS_FMT_UINT, 4, 12345, "12345" },
+		{ FS_FMT_UINT, 8, UINT64_MAX, "18446744073709551615" },
+		{ FS_FMT_UINT, 8, 1000000000000ull, "1000000000000" },
+	};
 
 	(void)state;
-	expect_render(FS_FMT_UINT, &u8, 1, "255");
-	expect_render(FS_FMT_UINT, &u16, 2, "65535");
-	expect_render(FS_FMT_UINT, &u32, 4, "4294967295");
-	expect_render(FS_FMT_UINT, &zero, 4, "0");
-	expect_render(FS_FMT_UINT, &k, 4, "12345");
-	expect_render(FS_FMT_UINT, &u64, 8, "18446744073709551615");
-	expect_render(FS_FMT_UINT, &big, 8, "1000000000000");
+	expect_renders(c, EB_ARRAY_SIZE(c));
 }
 
 static void test_render_signed(void **state)
 {
-	int8_t s8 = -128, p8 = 127;
-	int16_t s16 = -1;
-	int32_t s32 = INT32_MIN, p32 = 42;
-	int64_t s64 = INT64_MIN, p64 = INT64_MAX, m10 = -10;
+	static const struct int_case c[] = {
+		{ FS_FMT_SINT, 1, (uint64_t)-128, "-128" },
+		{ FS_FMT_SINT, 1, 127, "127" },
+		{ FS_FMT_SINT, 2, (uint64_t)-1, "-1" },
+		{ FS_FMT_SINT, 4, (uint64_t)INT32_MIN, "-2147483648" },
+		{ FS_FMT_SINT, 4, 42, "42" },
+		{ FS_FMT_SINT, 8, (uint64_t)INT64_MIN, "-9223372036854775808" },
+		{ FS_FMT_SINT, 8, INT64_MAX, "9223372036854775807" },
+		{ FS_FMT_SINT, 8, (uint64_t)-10, "-10" },
+		/* the same bytes unsigned */
+		{ FS_FMT_UINT, 1, (uint64_t)-128, "128" },
+		{ FS_FMT_UINT, 2, (uint64_t)-1, "65535" },
+	};
 
 	(void)state;
-	expect_render(FS_FMT_SINT, &s8, 1, "-128");
-	expect_render(FS_FMT_SINT, &p8, 1, "127");
-	expect_render(FS_FMT_SINT, &s16, 2, "-1");
-	expect_render(FS_FMT_SINT, &s32, 4, "-2147483648");
-	expect_render(FS_FMT_SINT, &p32, 4, "42");
-	expect_render(FS_FMT_SINT, &s64, 8, "-9223372036854775808");
-	expect_render(FS_FMT_SINT, &p64, 8, "9223372036854775807");
-	expect_render(FS_FMT_SINT, &m10, 8, "-10");
-	/* the same bytes unsigned */
-	expect_render(FS_FMT_UINT, &s8, 1, "128");
-	expect_render(FS_FMT_UINT, &s16, 2, "65535");
+	expect_renders(c, EB_ARRAY_SIZE(c));
 }
 
 static void test_render_hex(void **state)
@@ -119,32 +195,22 @@ static void test_int_value(void **state)
 
 static void test_parse_unsigned(void **state)
 {
-	uint8_t u8;
-	uint16_t u16;
+	static const struct int_case c[] = {
+		{ FS_FMT_UINT, 4, 42, "42" },
+		{ FS_FMT_UINT, 4, 42, " \t42\n" },
+		{ FS_FMT_UINT, 4, 16, "0x10" },
+		{ FS_FMT_UINT, 4, 255, "0XfF" },
+		{ FS_FMT_UINT, 4, 7, "+7" },
+		{ FS_FMT_UINT, 1, 255, "255" },
+		{ FS_FMT_UINT, 2, 65535, "65535" },
+		{ FS_FMT_UINT, 4, 4294967295u, "4294967295" },
+		{ FS_FMT_UINT, 8, UINT64_MAX, "18446744073709551615" },
+		{ FS_FMT_UINT, 8, UINT64_MAX, "0xffffffffffffffff" },
+	};
 	uint32_t u32;
-	uint64_t u64;
 
 	(void)state;
-	assert_int_equal(parse_str(FS_FMT_UINT, "42", &u32, 4), 0);
-	assert_int_equal(u32, 42);
-	assert_int_equal(parse_str(FS_FMT_UINT, " \t42\n", &u32, 4), 0);
-	assert_int_equal(u32, 42);
-	assert_int_equal(parse_str(FS_FMT_UINT, "0x10", &u32, 4), 0);
-	assert_int_equal(u32, 16);
-	assert_int_equal(parse_str(FS_FMT_UINT, "0XfF", &u32, 4), 0);
-	assert_int_equal(u32, 255);
-	assert_int_equal(parse_str(FS_FMT_UINT, "+7", &u32, 4), 0);
-	assert_int_equal(u32, 7);
-	assert_int_equal(parse_str(FS_FMT_UINT, "255", &u8, 1), 0);
-	assert_int_equal(u8, 255);
-	assert_int_equal(parse_str(FS_FMT_UINT, "65535", &u16, 2), 0);
-	assert_int_equal(u16, 65535);
-	assert_int_equal(parse_str(FS_FMT_UINT, "4294967295", &u32, 4), 0);
-	assert_int_equal(u32, 4294967295u);
-	assert_int_equal(parse_str(FS_FMT_UINT, "18446744073709551615", &u64, 8), 0);
-	assert_true(u64 == UINT64_MAX);
-	assert_int_equal(parse_str(FS_FMT_UINT, "0xffffffffffffffff", &u64, 8), 0);
-	assert_true(u64 == UINT64_MAX);
+	expect_parses(c, EB_ARRAY_SIZE(c));
 	/* only the length given counts, not what follows */
 	assert_int_equal(fs_fmt_parse(FS_FMT_UINT, "123456", 3, &u32, 4), 0);
 	assert_int_equal(u32, 123);
@@ -156,66 +222,56 @@ static void test_parse_unsigned_malformed(void **state)
 		"", " ", "\n", "-1", "-0x1", "4294967296", "12a", "a12", "1 2", "0x",
 		"0xg", "0x-1", "+", "-", "1.5", "1e3", "++1", "0x 1", "\xff",
 	};
-	uint8_t u8 = 0x5a;
-	uint16_t u16 = 0x5a5a;
-	uint32_t u32;
-	uint64_t u64 = 7;
+	/* out of range for the size */
+	static const struct int_case c[] = {
+		{ FS_FMT_UINT, 1, 0, "256" },
+		{ FS_FMT_UINT, 1, 0, "0x100" },
+		{ FS_FMT_UINT, 2, 0, "65536" },
+		{ FS_FMT_UINT, 8, 0, "18446744073709551616" },
+		{ FS_FMT_UINT, 8, 0, "0x10000000000000000" },
+		{ FS_FMT_UINT, 8, 0, "99999999999999999999999" },
+	};
+	struct int_case bad = { FS_FMT_UINT, 4, 0, NULL };
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad32) / sizeof(bad32[0]); i++) {
-		u32 = 0x5a5a5a5a;
-		assert_int_equal(parse_str(FS_FMT_UINT, bad32[i], &u32, 4), -EINVAL);
-		assert_int_equal(u32, 0x5a5a5a5a);	/* untouched */
+	for (i = 0; i < EB_ARRAY_SIZE(bad32); i++) {
+		bad.text = bad32[i];
+		expect_refusals(&bad, 1);
 	}
-	assert_int_equal(parse_str(FS_FMT_UINT, "256", &u8, 1), -EINVAL);
-	assert_int_equal(u8, 0x5a);
-	assert_int_equal(parse_str(FS_FMT_UINT, "0x100", &u8, 1), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_UINT, "65536", &u16, 2), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_UINT, "18446744073709551616", &u64, 8), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_UINT, "0x10000000000000000", &u64, 8), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_UINT, "99999999999999999999999", &u64, 8),
-			 -EINVAL);
-	assert_true(u64 == 7);
+	expect_refusals(c, EB_ARRAY_SIZE(c));
 }
 
 static void test_parse_signed(void **state)
 {
-	int8_t s8;
-	int16_t s16;
-	int32_t s32;
-	int64_t s64;
+	static const struct int_case good[] = {
+		{ FS_FMT_SINT, 1, (uint64_t)-128, "-128" },
+		{ FS_FMT_SINT, 1, 127, "127" },
+		{ FS_FMT_SINT, 2, (uint64_t)-32768, "-32768" },
+		{ FS_FMT_SINT, 4, (uint64_t)INT32_MIN, "-2147483648" },
+		{ FS_FMT_SINT, 4, (uint64_t)-16, "-0x10" },
+		{ FS_FMT_SINT, 4, (uint64_t)-1, " -1 \n" },
+		{ FS_FMT_SINT, 8, (uint64_t)INT64_MIN, "-9223372036854775808" },
+		{ FS_FMT_SINT, 8, INT64_MAX, "9223372036854775807" },
+	};
+	static const struct int_case bad[] = {
+		{ FS_FMT_SINT, 1, 0, "-129" },
+		{ FS_FMT_SINT, 1, 0, "128" },
+		{ FS_FMT_SINT, 1, 0, "0xff" },
+		{ FS_FMT_SINT, 2, 0, "32768" },
+		{ FS_FMT_SINT, 4, 0, "2147483648" },
+		{ FS_FMT_SINT, 4, 0, "-2147483649" },
+		{ FS_FMT_SINT, 8, 0, "9223372036854775808" },
+		{ FS_FMT_SINT, 8, 0, "-9223372036854775809" },
+		{ FS_FMT_SINT, 4, 0, "--1" },
+		{ FS_FMT_SINT, 4, 0, "- 1" },
+		{ FS_FMT_SINT, 4, 0, "" },
+		{ FS_FMT_SINT, 4, 0, "x" },
+	};
 
 	(void)state;
-	assert_int_equal(parse_str(FS_FMT_SINT, "-128", &s8, 1), 0);
-	assert_int_equal(s8, -128);
-	assert_int_equal(parse_str(FS_FMT_SINT, "127", &s8, 1), 0);
-	assert_int_equal(s8, 127);
-	assert_int_equal(parse_str(FS_FMT_SINT, "-32768", &s16, 2), 0);
-	assert_int_equal(s16, -32768);
-	assert_int_equal(parse_str(FS_FMT_SINT, "-2147483648", &s32, 4), 0);
-	assert_int_equal(s32, INT32_MIN);
-	assert_int_equal(parse_str(FS_FMT_SINT, "-0x10", &s32, 4), 0);
-	assert_int_equal(s32, -16);
-	assert_int_equal(parse_str(FS_FMT_SINT, " -1 \n", &s32, 4), 0);
-	assert_int_equal(s32, -1);
-	assert_int_equal(parse_str(FS_FMT_SINT, "-9223372036854775808", &s64, 8), 0);
-	assert_true(s64 == INT64_MIN);
-	assert_int_equal(parse_str(FS_FMT_SINT, "9223372036854775807", &s64, 8), 0);
-	assert_true(s64 == INT64_MAX);
-
-	assert_int_equal(parse_str(FS_FMT_SINT, "-129", &s8, 1), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "128", &s8, 1), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "0xff", &s8, 1), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "32768", &s16, 2), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "2147483648", &s32, 4), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "-2147483649", &s32, 4), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "9223372036854775808", &s64, 8), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "-9223372036854775809", &s64, 8), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "--1", &s32, 4), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "- 1", &s32, 4), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "", &s32, 4), -EINVAL);
-	assert_int_equal(parse_str(FS_FMT_SINT, "x", &s32, 4), -EINVAL);
+	expect_parses(good, EB_ARRAY_SIZE(good));
+	expect_refusals(bad, EB_ARRAY_SIZE(bad));
 }
 
 static void test_parse_hex(void **state)

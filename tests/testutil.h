@@ -5,9 +5,10 @@
  * tests/testutil.c is linked into every cmocka test, and some tests link
  * only the eb_base module, so the functions declared here use nothing but
  * libc, cmocka and eb_base (log, strbuf, util).  The helpers that need the
- * bpf(2) layer (core/syscall.h, module eb_sys) are static inline functions
+ * bpf(2) layer (core/syscall.h, module eb_sys), the BTF parser (eb_btf) or
+ * the loader (core/object.h, module eb_obj) are static inline functions
  * at the end of this header: a test that does not call them does not need
- * eb_sys.
+ * those modules.
  *
  * Include this header after <cmocka.h> (and what cmocka needs first:
  * <setjmp.h>, <stdarg.h>, <stddef.h>, <stdint.h>).
@@ -25,8 +26,14 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "btf.h"
 #include "insn.h"
 #include "log.h"
+#include "object.h"
+#include "strbuf.h"
 #include "syscall.h"
 
 /* --- skipping ------------------------------------------------------------- */
@@ -263,6 +270,267 @@ static inline int tu_prog_load_xdp_map_reader(int map_fd, const char *name)
 
 	eb_insn_ld_map_fd(&p[4], BPF_REG_1, map_fd);
 	return tu_prog_load(BPF_PROG_TYPE_XDP, 0, p, 10, name);
+}
+
+
+/*
+ * Whether the kernel takes the minimal program "r0 = ret; exit" of `type`
+ * with expected attach type eat, prog_flags flags and attach_btf_id btf_id
+ * (0: none; an id in vmlinux): 0 when it does (the program is closed
+ * again), else the -errno the load gave.
+ */
+static inline int tu_prog_probe(uint32_t type, uint32_t eat, uint32_t flags,
+				uint32_t btf_id, int32_t ret)
+{
+	const struct bpf_insn p[] = {
+		eb_insn_mov64_imm(BPF_REG_0, ret),
+		eb_insn_exit(),
+	};
+	struct eb_prog_load_opts o = {
+		.type = type, .expected_attach_type = eat, .name = "eb_probe",
+		.license = "GPL", .insns = p, .insn_cnt = 2, .prog_flags = flags,
+		.attach_btf_id = btf_id,
+	};
+	int fd = eb_sys_prog_load(&o);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* Asserting: the kernel's bpf_prog_info / bpf_map_info of fd into *info
+ * (zeroed first). */
+static inline void tu_prog_info(int fd, struct bpf_prog_info *info)
+{
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	assert_int_equal(eb_sys_obj_get_info_by_fd(fd, info, &len), 0);
+}
+
+static inline void tu_map_info(int fd, struct bpf_map_info *info)
+{
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	assert_int_equal(eb_sys_obj_get_info_by_fd(fd, info, &len), 0);
+}
+
+/* --- the kernel's BTF (need eb_btf) --------------------------------------- */
+
+/* The slot of tu_vmlinux()'s cache (one per source file). */
+static inline struct eb_btf **tu_vmlinux_slot(void)
+{
+	static struct eb_btf *btf;
+
+	return &btf;
+}
+
+/* /sys/kernel/btf/vmlinux, parsed on the first call and kept until
+ * tu_vmlinux_free() (call it from the group teardown).  Asserting: fails
+ * the test when it cannot be parsed. */
+static inline struct eb_btf *tu_vmlinux(void)
+{
+	struct eb_btf **btf = tu_vmlinux_slot();
+
+	if (!*btf && eb_btf_load_vmlinux(btf))
+		fail_msg("cannot parse /sys/kernel/btf/vmlinux");
+	return *btf;
+}
+
+/* Free what tu_vmlinux() parsed.  Harmless when it parsed nothing. */
+static inline void tu_vmlinux_free(void)
+{
+	struct eb_btf **btf = tu_vmlinux_slot();
+
+	eb_btf_free(*btf);
+	*btf = NULL;
+}
+
+/* The id of type `name` of BTF_KIND_* `kind` in vmlinux.  Asserting:
+ * fails the test when there is none. */
+static inline int tu_vmlinux_id(const char *name, int kind)
+{
+	int id = eb_btf_find_by_name_kind(tu_vmlinux(), name, kind);
+
+	if (id <= 0)
+		fail_msg("no %s in vmlinux", name);
+	return id;
+}
+
+/* The byte offset of variable var in DATASEC sec of btf.  Asserting: fails
+ * the test when there is no such DATASEC or variable. */
+static inline uint32_t tu_btf_var_off(const struct eb_btf *btf, const char *sec,
+				      const char *var)
+{
+	int id = eb_btf_find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
+	const struct btf_type *t;
+	uint16_t i;
+
+	if (id <= 0)
+		fail_msg("no DATASEC %s", sec);
+	t = eb_btf_type_by_id(btf, (uint32_t)id);
+	for (i = 0; i < eb_btf_vlen(t); i++)
+		if (!strcmp(eb_btf_name(btf, eb_btf_secinfos(t)[i].type) ?: "", var))
+			return eb_btf_secinfos(t)[i].offset;
+	fail_msg("no variable %s in %s", var, sec);
+	return 0;
+}
+
+/* --- BPF objects (need eb_obj) -------------------------------------------- */
+
+/* Open the compiled BPF object NAME.bpf.o (tests/bpf/NAME.c) from
+ * $EB_BPF_DIR, not loaded; the caller closes it (eb_object_close()).
+ * Asserting: fails the test, with the loader's message, when it cannot be
+ * opened. */
+static inline struct eb_object *tu_obj_open(const char *name)
+{
+	struct eb_strbuf msg = EB_STRBUF_INIT;
+	struct eb_open_opts o = { .errmsg = &msg };
+	struct eb_object *obj = NULL;
+	char *path = tu_bpf_obj_path(name);
+	int err = eb_object_open_file(path, &o, &obj);
+
+	if (err)
+		print_error("open %s: %d: %s\n", path, err, msg.buf);
+	free(path);
+	eb_strbuf_release(&msg);
+	if (err)
+		fail();
+	return obj;
+}
+
+/* tu_obj_open() and eb_object_load(obj, opts) (opts may be NULL): the
+ * loaded object, the caller's to close.  Asserting: fails the test, with
+ * the loader's message, when it cannot be loaded. */
+static inline struct eb_object *tu_obj_load(const char *name,
+					    const struct eb_load_opts *opts)
+{
+	struct eb_object *obj = tu_obj_open(name);
+	int err = eb_object_load(obj, opts);
+
+	if (err) {
+		print_error("load %s: %d: %s\n", name, err, eb_object_errmsg(obj));
+		eb_object_close(obj);
+		fail();
+	}
+	assert_true(eb_object_loaded(obj));
+	return obj;
+}
+
+/* The program `name` of obj (owned by obj).  Asserting: fails the test
+ * when there is none. */
+static inline struct eb_prog *tu_obj_prog(const struct eb_object *obj, const char *name)
+{
+	struct eb_prog *p = eb_object_find_prog(obj, name);
+
+	if (!p)
+		fail_msg("no program %s", name);
+	return p;
+}
+
+/* The map `name` of obj (owned by obj).  Asserting: fails the test when
+ * there is none, or when obj is loaded and the map has no fd. */
+static inline const struct eb_obj_map *tu_obj_map(const struct eb_object *obj,
+						  const char *name)
+{
+	const struct eb_obj_map *m = eb_object_find_map(obj, name);
+
+	if (!m)
+		fail_msg("no map %s", name);
+	if (eb_object_loaded(obj))
+		assert_true(m->fd >= 0);
+	return m;
+}
+
+/* The extern `name` of obj (owned by obj).  Asserting: fails the test
+ * when there is none. */
+static inline const struct eb_obj_extern *tu_obj_extern(const struct eb_object *obj,
+							const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < eb_object_extern_cnt(obj); i++)
+		if (!strcmp(eb_object_extern(obj, i)->name, name))
+			return eb_object_extern(obj, i);
+	fail_msg("no extern %s", name);
+	return NULL;
+}
+
+/* Asserting: the kernel holds map `name` of the loaded obj with exactly
+ * these kernel name, type, sizes, max_entries and flags. */
+static inline void tu_assert_obj_map(const struct eb_object *obj, const char *name,
+				     const char *kname, uint32_t type, uint32_t key,
+				     uint32_t value, uint32_t max, uint32_t flags)
+{
+	struct bpf_map_info info;
+
+	tu_map_info(tu_obj_map(obj, name)->fd, &info);
+	assert_string_equal(info.name, kname);
+	assert_int_equal(info.type, type);
+	assert_int_equal(info.key_size, key);
+	assert_int_equal(info.value_size, value);
+	assert_int_equal(info.max_entries, max);
+	assert_int_equal(info.map_flags, flags);
+}
+
+/* One test run of the loaded program p on a 64-byte IPv4 Ethernet frame
+ * of zeros: the program's return value.  Asserting: fails the test when
+ * the run fails. */
+static inline uint32_t tu_prog_run_pkt(const struct eb_prog *p)
+{
+	unsigned char pkt[64] = { 0 };
+	struct eb_test_run_opts o;
+	int err;
+
+	memset(&o, 0, sizeof(o));
+	pkt[12] = 0x08;	/* ethertype IPv4 */
+	o.data_in = pkt;
+	o.data_size_in = sizeof(pkt);
+	o.repeat = 1;
+	err = eb_sys_prog_test_run(p->fd, &o);
+	if (err)
+		fail_msg("test run of %s: %d", p->name, err);
+	return o.retval;
+}
+
+/* Read (write: false) or write size bytes at variable var of global data
+ * section sec (".bss", ".data", ...) of the loaded obj, in the kernel's
+ * map.  Asserting. */
+static inline void tu_obj_global_rw(const struct eb_object *obj, const char *sec,
+				    const char *var, void *val, size_t size, bool write)
+{
+	const struct eb_obj_map *m = tu_obj_map(obj, sec);
+	uint32_t key = 0, off = tu_btf_var_off(eb_object_btf(obj), sec, var);
+	unsigned char *buf = calloc(1, m->value_size);
+
+	assert_non_null(buf);
+	assert_int_equal(eb_sys_map_lookup_elem(m->fd, &key, buf, 0), 0);
+	if (write) {
+		memcpy(buf + off, val, size);
+		assert_int_equal(eb_sys_map_update_elem(m->fd, &key, buf, BPF_ANY), 0);
+	} else {
+		memcpy(val, buf + off, size);
+	}
+	free(buf);
+}
+
+/* The u32 / u64 variable var of .bss of the loaded obj.  Asserting. */
+static inline uint32_t tu_obj_bss_u32(const struct eb_object *obj, const char *var)
+{
+	uint32_t v = 0;
+
+	tu_obj_global_rw(obj, ".bss", var, &v, sizeof(v), false);
+	return v;
+}
+
+static inline uint64_t tu_obj_bss_u64(const struct eb_object *obj, const char *var)
+{
+	uint64_t v = 0;
+
+	tu_obj_global_rw(obj, ".bss", var, &v, sizeof(v), false);
+	return v;
 }
 
 #endif
