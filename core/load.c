@@ -441,9 +441,12 @@ static int prog_load_at(struct eb_prog *p, struct eb_prog_load_opts *lo,
 	if (size > LOG_MAX_SIZE)
 		size = LOG_MAX_SIZE;
 	for (;;) {
-		buf = calloc(1, size);
+		/* not zeroed: the kernel NUL-terminates what it writes, and
+		 * a fresh big buffer is then only touched as far as the log */
+		buf = malloc(size);
 		if (!buf)
 			return -ENOMEM;
+		buf[0] = '\0';
 		lo->log_buf = buf;
 		lo->log_size = size;
 		lo->log_level = level;
@@ -457,8 +460,11 @@ static int prog_load_at(struct eb_prog *p, struct eb_prog_load_opts *lo,
 		}
 		buf[size - 1] = '\0';
 		free(p->log);
-		p->log = buf;
 		p->log_len = strlen(buf);
+		/* keep what the log holds, not the whole buffer */
+		p->log = realloc(buf, p->log_len + 1);
+		if (!p->log)
+			p->log = buf;
 		return fd;
 	}
 }

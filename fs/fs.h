@@ -126,6 +126,9 @@ struct fs_node_ops {
 				 * direct_io, no attribute caching */
 	bool writable;		/* may be opened for writing */
 	bool dir_writable;	/* directory accepts create / unlink */
+	bool max_object;	/* bounded by -o max_object (objects in progs/):
+				 * its write op refuses bytes past it itself,
+				 * glue.c bounds a truncate of its handles */
 
 	/* directories */
 	int (*lookup)(struct fs_node *dir, const char *name, struct fs_entry *out);

@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -348,6 +349,19 @@ static void record_error(const char *name, int err, const struct eb_strbuf *msg,
 	pthread_mutex_unlock(&last_error_lock);
 }
 
+/* A write went past max_object: no load is attempted (so no errno line:
+ * the write's EFBIG is what the shell shows). */
+static void record_too_big(const char *name, off_t off, size_t size, uint64_t max)
+{
+	pthread_mutex_lock(&last_error_lock);
+	eb_strbuf_reset(&last_error);
+	eb_strbuf_addf(&last_error,
+		       "object: %s\nmessage: %s: larger than max_object (%llu bytes): a write reached byte %llu; nothing is loaded (mount with -o max_object=BYTES for more)\n",
+		       name, name, (unsigned long long)max,
+		       off < 0 ? 0ULL : (unsigned long long)off + size);
+	pthread_mutex_unlock(&last_error_lock);
+}
+
 /* The programs' logs as "name\0log\0..." for the image store. */
 static void logs_blob(struct fs_prog **progs, unsigned int n, struct eb_strbuf *out)
 {
@@ -387,6 +401,7 @@ struct contents {
 	unsigned int nprogs;
 	struct fs_map **maps;
 	bool *map_new;		/* created by this load (register + pin) */
+	bool *map_events;	/* a perf event array or ring buffer */
 	unsigned int nmaps;
 };
 
@@ -401,6 +416,7 @@ static void contents_free(struct contents *c)
 	free(c->progs);
 	free(c->maps);
 	free(c->map_new);
+	free(c->map_events);
 	eb_object_close(c->eo);
 	free(c->image);
 	memset(c, 0, sizeof(*c));
@@ -430,7 +446,8 @@ static int build_contents(const char *obj_name, struct contents *c,
 	n = eb_object_map_cnt(c->eo);
 	c->maps = eb_calloc(n ? n : 1, sizeof(*c->maps));
 	c->map_new = eb_calloc(n ? n : 1, sizeof(*c->map_new));
-	if (!c->maps || !c->map_new)
+	c->map_events = eb_calloc(n ? n : 1, sizeof(*c->map_events));
+	if (!c->maps || !c->map_new || !c->map_events)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		const struct eb_obj_map *m = eb_object_map(c->eo, i);
@@ -460,6 +477,8 @@ static int build_contents(const char *obj_name, struct contents *c,
 		if (ret)
 			return ret;
 		c->map_new[c->nmaps] = true;
+		/* the declared type is the kernel's: no need to ask it */
+		c->map_events[c->nmaps] = fs_events_map_type(m->type);
 		c->maps[c->nmaps++] = fm;
 	}
 	for (i = 0; i < eb_object_prog_cnt(c->eo); i++) {
@@ -572,7 +591,7 @@ static int publish(struct fs_obj *obj, struct contents *c, bool pin)
 			continue;
 		if (fs_map_register(m))
 			ret = -ENOMEM;
-		else
+		else if (c->map_events[i])
 			(void)fs_events_map_added(m);	/* read from now on */
 		if (pin) {
 			char *path = fs_pin_path_map(fs_map_name(m));
@@ -589,6 +608,7 @@ static int publish(struct fs_obj *obj, struct contents *c, bool pin)
 	obj->maps = c->maps;
 	obj->nmaps = c->nmaps;
 	free(c->map_new);
+	free(c->map_events);
 	memset(c, 0, sizeof(*c));
 	clock_gettime(CLOCK_REALTIME, &obj->mtime);
 	if (ret)
@@ -713,6 +733,7 @@ int fs_obj_load(struct fs_obj *obj, const void *image, size_t len)
 			goto fail;
 	}
 	logs_blob(c.progs, c.nprogs, &logs);
+	fs_pin_make_obj_dir(obj->name);
 	path = fs_pin_path_image(obj->name);
 	if (eb_strbuf_error(&logs) ||
 	    fs_store_save(path, image, len, logs.buf, logs.len))
@@ -1091,6 +1112,47 @@ static int objfile_read(struct fs_handle *h, size_t size, off_t off, struct eb_s
 	return eb_strbuf_error(out);
 }
 
+/*
+ * Writes are taken here rather than through glue.c's buffered path so
+ * that max_object (a bound on objects only) is enforced where objects
+ * live, and a refused write says so in .last_error.  The bytes go into
+ * h->wbuf like any buffered write; flush loads them (objfile_commit).
+ * Handle lock and state read lock held.
+ */
+static int objfile_write(struct fs_handle *h, const char *buf, size_t size, off_t off)
+{
+	uint64_t max = fs_st.cfg->max_object;
+	size_t end;
+
+	if (size > INT_MAX)
+		size = INT_MAX;	/* the kernel sends at most max_write */
+	/* O_APPEND writes at the end of what the handle holds, whatever
+	 * offset the kernel sent (its size is not ours while uploading) */
+	if (h->flags & O_APPEND)
+		off = (off_t)h->wbuf.len;
+	if (off < 0 || (uint64_t)off > max || size > max - (uint64_t)off) {
+		struct fs_obj *obj = (struct fs_obj *)h->node->backing;
+
+		/* the next flush fails with EFBIG and loads nothing */
+		h->too_big = true;
+		record_too_big(obj->name, off, size, max);
+		return -EFBIG;
+	}
+	end = (size_t)off + size;
+	if (end > h->wbuf.len) {
+		size_t more = end - h->wbuf.len;
+
+		if (eb_strbuf_grow(&h->wbuf, more))
+			return -ENOMEM;
+		memset(h->wbuf.buf + h->wbuf.len, 0, more);
+		h->wbuf.len = end;
+		h->wbuf.buf[end] = '\0';
+	}
+	memcpy(h->wbuf.buf + off, buf, size);
+	h->dirty = true;
+	return (int)size;
+}
+
 static int objfile_commit(struct fs_handle *h)
 {
 	struct fs_obj *obj = (struct fs_obj *)h->node->backing;
@@ -1112,9 +1174,11 @@ static const struct fs_node_ops objfile_ops = {
 	.kind = "object",
 	.mode = S_IFREG | 0644,
 	.writable = true,
+	.max_object = true,
 	.getattr = objfile_getattr,
 	.open = objfile_open,
 	.read = objfile_read,
+	.write = objfile_write,
 	.commit = objfile_commit,
 };
 

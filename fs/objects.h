@@ -141,6 +141,9 @@ char *fs_pin_path_image(const char *obj);
 char *fs_pin_unescape(const char *name);
 /* Pin fd at path, replacing what is there.  0 or -errno (logged). */
 int fs_pin_replace(int fd, const char *path);
+/* mkdir P/objs/OBJ (existing is fine; a missing objs/ is left to the
+ * first pin, which creates the parents).  Failures are logged. */
+void fs_pin_make_obj_dir(const char *obj);
 /* Unpin (missing is fine).  0 or -errno (logged). */
 int fs_unpin(const char *path);
 /* Open a pinned object.  fd or -errno. */

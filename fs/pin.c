@@ -6,8 +6,12 @@
  * becomes "%2e" and '%' becomes "%25" ("xdp.bpf.o" -> "xdp%2ebpf%2eo").
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "info.h"
 #include "linkfiles.h"
@@ -130,13 +134,47 @@ int fs_pin_replace(int fd, const char *path)
 	return ret;
 }
 
+void fs_pin_make_obj_dir(const char *obj)
+{
+	char *path = fs_pin_path_obj(obj);
+
+	/* ENOENT (no objs/ yet): the first pin creates the parents */
+	if (path && mkdir(path, 0700) && errno != EEXIST && errno != ENOENT)
+		eb_warn("pin", "mkdir %s: %s", path, eb_strerror(-errno));
+	free(path);
+}
+
+/*
+ * Whether the pin directory is known to be on a bpffs: asked once (a
+ * statfs) and remembered when true, so an unpin is one unlink instead
+ * of lstat + statfs + unlink.  Until then eb_unpin() checks every path.
+ */
+static atomic_bool pin_dir_is_bpffs;
+
+static bool pin_dir_checked(void)
+{
+	if (atomic_load(&pin_dir_is_bpffs))
+		return true;
+	if (!eb_path_is_bpffs(fs_st.cfg->pin_dir))
+		return false;
+	atomic_store(&pin_dir_is_bpffs, true);
+	return true;
+}
+
 int fs_unpin(const char *path)
 {
 	int ret;
 
 	if (!path)
 		return -ENOMEM;
-	ret = eb_unpin(path);
+	if (pin_dir_checked()) {
+		/* every path here is below the pin dir: a pin or a directory */
+		ret = unlink(path) ? -errno : 0;
+		if (ret == -EISDIR || ret == -EPERM)
+			ret = rmdir(path) ? -errno : 0;
+	} else {
+		ret = eb_unpin(path);
+	}
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)

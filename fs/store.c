@@ -12,61 +12,93 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "map.h"
 #include "objects.h"
+#include "syscall.h"
 #include "util.h"
 
 #define FS_STORE_CHUNK	16384u
 #define FS_STORE_MAGIC	"EBPFSIMG"
 #define FS_STORE_HDR	24u
 
+/*
+ * Chunk i of the blob header | image | logs, into buf (FS_STORE_CHUNK
+ * bytes, zero-padded).  Built one chunk at a time: a big object costs no
+ * second copy of itself.
+ */
+static void store_chunk(uint8_t *buf, uint32_t i, const uint8_t *hdr,
+			const void *image, size_t image_len,
+			const void *logs, size_t logs_len)
+{
+	const struct {
+		const void *p;
+		size_t len;
+	} part[] = {
+		{ hdr, FS_STORE_HDR }, { image, image_len }, { logs, logs_len },
+	};
+	size_t lo = (size_t)i * FS_STORE_CHUNK, hi = lo + FS_STORE_CHUNK, at = 0, k;
+
+	memset(buf, 0, FS_STORE_CHUNK);
+	for (k = 0; k < EB_ARRAY_SIZE(part); k++) {
+		size_t from = EB_MAX(at, lo), to = EB_MIN(at + part[k].len, hi);
+
+		if (from < to)
+			memcpy(buf + (from - lo), (const uint8_t *)part[k].p + (from - at),
+			       to - from);
+		at += part[k].len;
+	}
+}
+
 int fs_store_save(const char *path, const void *image, size_t image_len,
 		  const void *logs, size_t logs_len)
 {
 	struct eb_map_create_opts o = { 0 };
-	struct eb_map m = EB_MAP_INIT;
 	size_t total = FS_STORE_HDR + image_len + logs_len;
 	uint64_t lens[2] = { image_len, logs_len };
-	uint8_t *blob;
+	uint8_t hdr[FS_STORE_HDR], *buf;
 	uint32_t i, n;
-	int ret;
+	int fd, ret = 0;
 
 	if (!path)
 		return -ENOMEM;
 	n = (uint32_t)((total + FS_STORE_CHUNK - 1) / FS_STORE_CHUNK);
-	blob = calloc(n, FS_STORE_CHUNK);
-	if (!blob)
+	buf = malloc(FS_STORE_CHUNK);
+	if (!buf)
 		return -ENOMEM;
-	memcpy(blob, FS_STORE_MAGIC, 8);
-	memcpy(blob + 8, lens, sizeof(lens));
-	memcpy(blob + FS_STORE_HDR, image, image_len);
-	if (logs_len)
-		memcpy(blob + FS_STORE_HDR + image_len, logs, logs_len);
+	memcpy(hdr, FS_STORE_MAGIC, 8);
+	memcpy(hdr + 8, lens, sizeof(lens));
 
 	o.type = BPF_MAP_TYPE_ARRAY;
 	o.name = "ebpfs_image";
 	o.key_size = 4;
 	o.value_size = FS_STORE_CHUNK;
 	o.max_entries = n;
-	ret = eb_map_create(&m, &o);
-	if (ret) {
+	/* the bare syscalls: the map is ours, no need to ask the kernel
+	 * what it is (eb_map_create() would: readlink + OBJ_GET_INFO) */
+	fd = eb_sys_map_create(&o);
+	if (fd < 0) {
+		ret = fd;
 		eb_warn("store", "%s: create map: %s", path, eb_strerror(ret));
 		goto out;
 	}
-	for (i = 0; i < n && !ret; i++)
-		ret = eb_map_update(&m, &i, blob + (size_t)i * FS_STORE_CHUNK, BPF_ANY);
+	for (i = 0; i < n && !ret; i++) {
+		store_chunk(buf, i, hdr, image, image_len, logs, logs_len);
+		ret = eb_sys_map_update_elem(fd, &i, buf, BPF_ANY);
+	}
 	if (!ret)
-		ret = eb_map_freeze(&m);
+		ret = eb_sys_map_freeze(fd);
 	if (ret) {
 		eb_warn("store", "%s: write map: %s", path, eb_strerror(ret));
 		goto out;
 	}
-	ret = fs_pin_replace(m.fd, path);
+	ret = fs_pin_replace(fd, path);
 out:
-	eb_map_close(&m);
-	free(blob);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
 	return ret;
 }
 

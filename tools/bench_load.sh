@@ -10,12 +10,16 @@
 #             `-o log_level=0`: no verifier log on success, a level-1 log
 #             on failure, which is what bpftool does (time from cp's start
 #             to its exit: open, write, and the close that loads);
-#   cp_log1   the same into a second ebpfs with the default options
-#             (log_level=1: a verifier log for every load, kept in
-#             progs/PROG/log; the kernel's logging is the cost);
+#   cp_def    the same into a second ebpfs with the default options
+#             (log_level=4: the verifier's statistics for every load,
+#             kept in progs/PROG/log; a refused program is loaded again
+#             at level 1);
 #   ebpfctl   `ebpfctl obj load --pin DIR` (a fresh process: it parses
 #             the kernel's vmlinux BTF itself when the object needs it);
-#   bpftool   `bpftool prog loadall OBJ DIR` (libbpf 1.1).
+#   bpftool   `bpftool prog loadall OBJ DIR` (libbpf 1.1);
+#   tmpfs     reference: `cp OBJ` into a tmpfs directory (/dev/shm),
+#             i.e. what cp costs by itself (start-up, open, write,
+#             close) without a mount or a load.
 # After every run the object is removed again (rm from the mount, rm -rf
 # of the pin directory), untimed.  Each daemon keeps the kernel's BTF
 # parsed from its first CO-RE load on, as a long-running daemon does; one
@@ -38,6 +42,8 @@ DIR=/sys/fs/bpf/ebpfs_bench_$$
 PIN0=/sys/fs/bpf/ebpfs_bench_fs0_$$
 PIN1=/sys/fs/bpf/ebpfs_bench_fs1_$$
 TMP=$(mktemp -d)
+# the reference for cp alone: a tmpfs directory (/dev/shm), else $TMP
+TMPFS=$(mktemp -d /dev/shm/ebpfs-bench.XXXXXX 2>/dev/null || mktemp -d)
 MNT0=$(mktemp -d /tmp/ebpfs-bench0.XXXXXX)
 MNT1=$(mktemp -d /tmp/ebpfs-bench1.XXXXXX)
 PID0=
@@ -67,7 +73,7 @@ cleanup() {
 	stop_daemon "$MNT0" "$PID0"
 	stop_daemon "$MNT1" "$PID1"
 	rmdir "$MNT0" "$MNT1" 2>/dev/null
-	rm -rf "$DIR" "$PIN0" "$PIN1" "$TMP"
+	rm -rf "$DIR" "$PIN0" "$PIN1" "$TMP" "$TMPFS"
 }
 trap cleanup EXIT
 
@@ -111,30 +117,32 @@ one_run() {
 	local obj=$1 base
 	base=$(basename "$obj")
 	time_cmd "rm -f '$MNT0/progs/$base'" cp "$obj" "$MNT0/progs/" >>"$TMP/cp"
-	time_cmd "rm -f '$MNT1/progs/$base'" cp "$obj" "$MNT1/progs/" >>"$TMP/cp_log1"
+	time_cmd "rm -f '$MNT1/progs/$base'" cp "$obj" "$MNT1/progs/" >>"$TMP/cp_def"
 	time_cmd "rm -rf '$DIR'" "$CTL" obj load "$obj" --pin "$DIR" >>"$TMP/ebpfctl"
 	time_cmd "rm -rf '$DIR'" "$BPFTOOL" prog loadall "$obj" "$DIR" >>"$TMP/bpftool"
+	time_cmd "rm -f '$TMPFS/$base'" cp "$obj" "$TMPFS/" >>"$TMP/tmpfs"
 }
 
 rows=()
 bench() {
-	local obj=$1 kind=$2 i t cp cp1 ctl bt
-	for t in cp cp_log1 ebpfctl bpftool; do : >"$TMP/$t"; done
+	local obj=$1 kind=$2 i t cp cp1 ctl bt tf
+	for t in cp cp_def ebpfctl bpftool tmpfs; do : >"$TMP/$t"; done
 	one_run "$obj"		# warm-up: page cache, the daemons' kernel BTF
-	for t in cp cp_log1 ebpfctl bpftool; do : >"$TMP/$t"; done
+	for t in cp cp_def ebpfctl bpftool tmpfs; do : >"$TMP/$t"; done
 	for ((i = 0; i < RUNS; i++)); do
 		one_run "$obj"
 	done
 	cp=$(median <"$TMP/cp")
-	cp1=$(median <"$TMP/cp_log1")
+	cp1=$(median <"$TMP/cp_def")
 	ctl=$(median <"$TMP/ebpfctl")
 	bt=$(median <"$TMP/bpftool")
-	awk -v n="$(basename "$obj" .bpf.o)" -v c="$cp" -v c1="$cp1" -v e="$ctl" -v b="$bt" 'BEGIN {
-		printf "%s cp_ms %.2f cp_log1_ms %.2f ebpfctl_ms %.2f bpftool_ms %.2f cp_ratio %.2f cp_log1_ratio %.2f ebpfctl_ratio %.2f\n",
-			n, c / 1e3, c1 / 1e3, e / 1e3, b / 1e3, c / b, c1 / b, e / b }'
-	rows+=("$(awk -v n="$(basename "$obj")" -v k="$kind" -v c="$cp" -v c1="$cp1" -v e="$ctl" -v b="$bt" 'BEGIN {
-		printf "| %s (%s) | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.2f | %.2f |",
-			n, k, b / 1e3, c / 1e3, c / b, c1 / 1e3, c1 / b, e / 1e3, e / b }')")
+	tf=$(median <"$TMP/tmpfs")
+	awk -v n="$(basename "$obj" .bpf.o)" -v c="$cp" -v c1="$cp1" -v e="$ctl" -v b="$bt" -v t="$tf" 'BEGIN {
+		printf "%s cp_ms %.2f cp_def_ms %.2f ebpfctl_ms %.2f bpftool_ms %.2f tmpfs_cp_ms %.2f cp_ratio %.2f cp_def_ratio %.2f ebpfctl_ratio %.2f\n",
+			n, c / 1e3, c1 / 1e3, e / 1e3, b / 1e3, t / 1e3, c / b, c1 / b, e / b }'
+	rows+=("$(awk -v n="$(basename "$obj")" -v k="$kind" -v c="$cp" -v c1="$cp1" -v e="$ctl" -v b="$bt" -v t="$tf" 'BEGIN {
+		printf "| %s (%s) | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.2f | %.2f | %.2f |",
+			n, k, b / 1e3, c / 1e3, c / b, c1 / 1e3, c1 / b, e / 1e3, e / b, t / 1e3 }')")
 }
 
 echo "# $RUNS runs each, interleaved, median wall time; ratio = ours / bpftool prog loadall"
@@ -142,6 +150,6 @@ bench "$BPF/xdp_count.bpf.o" "small: 1 program, 2 maps"
 bench "$BPF/core_read.bpf.o" "small, CO-RE: needs vmlinux BTF"
 bench "$BPF/bench_heavy.bpf.o" "verifier-heavy: 520k insns processed"
 echo
-echo "| object | bpftool ms | cp ms | cp / bpftool | cp, log_level=1 ms | ratio | ebpfctl ms | ratio |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| object | bpftool ms | cp ms | cp / bpftool | cp, default log_level=4 ms | ratio | ebpfctl ms | ratio | cp to tmpfs ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
