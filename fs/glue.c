@@ -229,6 +229,17 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_attr(req, &st, timeout);
 }
 
+/*
+ * The most bytes a handle may hold: -o max_object for object files, a
+ * fixed bound for the text files (values, attach lines, run input).
+ */
+#define FS_MAX_TEXT_WRITE (64ull << 20)
+
+static uint64_t write_limit(const struct fs_node *n)
+{
+	return n->ops->max_object ? fs_st.cfg->max_object : FS_MAX_TEXT_WRITE;
+}
+
 /* Truncate the written bytes of a handle to size (zero-filling). */
 static int handle_truncate(struct fs_handle *h, size_t size)
 {
@@ -263,7 +274,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	if ((to_set & FUSE_SET_ATTR_SIZE) && fi) {
 		struct fs_handle *h = handle_of(fi);
 
-		if ((uint64_t)attr->st_size > fs_st.cfg->max_object) {
+		if ((uint64_t)attr->st_size > write_limit(h->node)) {
 			fuse_reply_err(req, EFBIG);
 			return;
 		}
@@ -522,7 +533,7 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 	 * offset the kernel sent: check the limit against that end */
 	if ((h->flags & O_APPEND))
 		off = (off_t)h->wbuf.len, end = h->wbuf.len + size;
-	if (off < 0 || end > fs_st.cfg->max_object) {
+	if (off < 0 || end > write_limit(h->node)) {
 		h->too_big = true;
 		pthread_mutex_unlock(&h->lock);
 		fuse_reply_err(req, EFBIG);
