@@ -126,6 +126,10 @@ struct fs_node_ops {
 				 * direct_io, no attribute caching */
 	bool writable;		/* may be opened for writing */
 	bool dir_writable;	/* directory accepts create / unlink */
+	bool cache_entry;	/* entry and attributes change only through
+				 * loads and unloads (fs_cache_changed()) */
+	bool cache_attr;	/* attributes may lag a second: sizes of key
+				 * files (reads are live, direct_io) */
 	bool max_object;	/* bounded by -o max_object (objects in progs/):
 				 * its write op refuses bytes past it itself,
 				 * glue.c bounds a truncate of its handles */
@@ -264,9 +268,22 @@ struct fs_state {
 	pthread_mutex_t load_lock;
 	pthread_rwlock_t lock;
 	struct timespec start_time;
+	int fuse_fd;		/* the session's /dev/fuse, -1 before mounting */
 };
 
 extern struct fs_state fs_st;
+
+/*
+ * glue.c: what can be cached.  Nodes with ops->cache_entry (program and
+ * map directories) change only when an object is loaded or unloaded; the
+ * kernel keeps their entries and attributes for a second, and every load
+ * or unload calls fs_cache_changed(), which bumps the kernel's dentry
+ * epoch (FUSE_NOTIFY_INC_EPOCH, Linux 6.16+) so that all of them are
+ * looked up again.  A kernel without it refuses the first bump and
+ * nothing is cached from then on.  Safe to call while answering a
+ * request (it takes no lock).
+ */
+void fs_cache_changed(void);
 
 static inline void fs_rdlock(void) { pthread_rwlock_rdlock(&fs_st.lock); }
 static inline void fs_wrlock(void) { pthread_rwlock_wrlock(&fs_st.lock); }

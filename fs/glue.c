@@ -15,9 +15,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
+#include <linux/fuse.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fs.h"
 #include "log.h"
@@ -33,9 +36,55 @@
  */
 #define FS_PERMANENT_TIMEOUT 1.0
 
-static double node_timeout(const struct fs_node *n)
+/* Cached program and map directories: valid until the next load or unload. */
+#define FS_CACHE_TIMEOUT 1.0
+
+/* FUSE_NOTIFY_INC_EPOCH (protocol 7.44): newer than the installed headers */
+#define FS_NOTIFY_INC_EPOCH 8
+
+/* 0: not tried yet, 1: the kernel takes epoch bumps, -1: it refuses them */
+static atomic_int epoch_state;
+
+void fs_cache_changed(void)
 {
-	return n->permanent ? FS_PERMANENT_TIMEOUT : FS_TIMEOUT;
+	struct fuse_out_header oh = {
+		.len = sizeof(oh),
+		.error = FS_NOTIFY_INC_EPOCH,
+		.unique = 0,
+	};
+
+	if (atomic_load(&epoch_state) < 0 || fs_st.fuse_fd < 0)
+		return;
+	if (write(fs_st.fuse_fd, &oh, sizeof(oh)) == (ssize_t)sizeof(oh)) {
+		atomic_store(&epoch_state, 1);
+	} else if (atomic_exchange(&epoch_state, -1) >= 0) {
+		eb_info("fs", "the kernel has no FUSE_NOTIFY_INC_EPOCH (%s): "
+			"directories are not cached", strerror(errno));
+	}
+}
+
+/* Whether ops->cache_entry nodes may be cached: the first asks the kernel. */
+static bool epoch_works(void)
+{
+	if (!atomic_load(&epoch_state))
+		fs_cache_changed();
+	return atomic_load(&epoch_state) > 0;
+}
+
+static double entry_timeout(const struct fs_node *n)
+{
+	if (n->permanent)
+		return FS_PERMANENT_TIMEOUT;
+	if (n->ops->cache_entry && epoch_works())
+		return FS_CACHE_TIMEOUT;
+	return FS_TIMEOUT;
+}
+
+static double attr_timeout(const struct fs_node *n)
+{
+	if (n->ops->cache_attr)
+		return FS_CACHE_TIMEOUT;
+	return entry_timeout(n);
 }
 
 static void fill_stat(const struct fs_node *n, struct stat *st)
@@ -153,8 +202,8 @@ static void reply_entry_of(fuse_req_t req, struct fs_node *n)
 	}
 	e.ino = n->ino;
 	e.generation = 1;
-	e.attr_timeout = node_timeout(n);
-	e.entry_timeout = node_timeout(n);
+	e.attr_timeout = attr_timeout(n);
+	e.entry_timeout = entry_timeout(n);
 	if (fuse_reply_entry(req, &e))
 		fs_node_forget(n->ino, 1);
 }
@@ -220,7 +269,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	n = fs_node_get(ino);
 	ret = n ? node_stat(n, &st) : -ENOENT;
 	if (n)
-		timeout = node_timeout(n);
+		timeout = attr_timeout(n);
 	fs_node_put(n);
 	fs_unlock();
 	if (ret)

@@ -271,6 +271,7 @@ int main(int argc, char *argv[])
 			"CAP_BPF and CAP_SYS_ADMIN\n");
 
 	fs_st.cfg = &cfg;
+	fs_st.fuse_fd = -1;
 	pthread_mutex_init(&fs_st.load_lock, NULL);
 	{
 		pthread_rwlockattr_t ra;
@@ -298,6 +299,7 @@ int main(int argc, char *argv[])
 		goto out_session;
 	if (fuse_session_mount(se, opts.mountpoint))
 		goto out_signals;
+	fs_st.fuse_fd = fuse_session_fd(se);
 	if (fuse_daemonize(opts.foreground))
 		goto out_unmount;
 	if (!opts.foreground) {
@@ -341,6 +343,7 @@ int main(int argc, char *argv[])
 	fs_uring_stop();
 
 out_unmount:
+	fs_st.fuse_fd = -1;
 	fuse_session_unmount(se);
 out_signals:
 	fuse_remove_signal_handlers(se);

@@ -807,6 +807,7 @@ out:
 static const struct fs_node_ops map_dir_ops = {
 	.kind = "map",
 	.mode = S_IFDIR | 0755,
+	.cache_entry = true,
 	.dir_writable = true,
 	.lookup = map_dir_lookup,
 	.readdir = map_dir_readdir,
@@ -943,6 +944,7 @@ static const struct fs_node_ops key_ops = {
 	.kind = "key",
 	.mode = S_IFREG | 0644,
 	.live = true,
+	.cache_attr = true,
 	.writable = true,
 	.getattr = key_getattr,
 	.render = key_render,

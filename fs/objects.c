@@ -745,6 +745,7 @@ int fs_obj_load(struct fs_obj *obj, const void *image, size_t len)
 		unload_contents(obj, c.maps, c.nmaps);
 	ret = publish(obj, &c, true);
 	fs_unlock();
+	fs_cache_changed();	/* the old contents went, new ones came */
 	if (ret)
 		goto fail;
 	eb_info("fs", "loaded %s: %u programs, %u maps", obj->name, obj->nprogs,
@@ -791,6 +792,7 @@ int fs_obj_unload_by_name(const char *name)
 	(void)fs_unpin(path);
 	free(path);
 	fs_unlock();
+	fs_cache_changed();
 	pthread_mutex_unlock(&fs_st.load_lock);
 	eb_info("fs", "unloaded %s", name);
 	fs_backing_put(&obj->b);

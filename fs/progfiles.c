@@ -246,6 +246,7 @@ static int prog_dir_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t 
 const struct fs_node_ops fs_prog_dir_ops = {
 	.kind = "prog",
 	.mode = S_IFDIR | 0755,
+	.cache_entry = true,
 	.lookup = prog_dir_lookup,
 	.readdir = prog_dir_readdir,
 };

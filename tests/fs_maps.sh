@@ -222,6 +222,28 @@ expect_err "rm A again" ENOENT rm "$L/$na"
 expect_err "rm with a wrong hash" ENOENT rm "$L/$bad"
 expect_eq "B survives the failed rms" "$(cat "$L/$nb")" "2"
 
+# --- cached directories follow loads and unloads at once ---
+# (program and map directories are cached by the kernel; each load and
+# unload makes it look them up again)
+[ -e "$MNT/progs/xdp_count.bpf.o" ] && rm "$MNT/progs/xdp_count.bpf.o"
+check "cp xdp_count.bpf.o again" cp "$BPF/xdp_count.bpf.o" "$MNT/progs/"
+id1=$(our_map_id counts)
+p1=$(our_prog_id xdp_count)
+expect_eq "counts/1 read (its directory now cached)" "$(cat "$MNT/maps/counts/1")" "0"
+check "rm it" rm "$MNT/progs/xdp_count.bpf.o"
+expect_err "maps/counts is gone at once" ENOENT cat "$MNT/maps/counts/.info"
+expect_err "progs/xdp_count is gone at once" ENOENT cat "$MNT/progs/xdp_count/info"
+check "cp it once more" cp "$BPF/xdp_count.bpf.o" "$MNT/progs/"
+id2=$(our_map_id counts)
+check "a new map id" test -n "$id2" -a "$id2" != "$id1"
+expect_eq "maps/counts/.info shows the new map at once" \
+	"$(sed -n 's/^id: //p' "$MNT/maps/counts/.info")" "$id2"
+check "progs/xdp_count/info shows the new program at once" \
+	test "$(our_prog_id xdp_count)" != "$p1"
+expect_eq "bpftool: the kernel has map $id2 named counts" \
+	"$(bpftool -j map show id "$id2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" "counts"
+check "rm it again" rm "$MNT/progs/xdp_count.bpf.o"
+
 check "daemon still answers" daemon_alive
 
 finish
