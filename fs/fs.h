@@ -293,13 +293,12 @@ static inline void fs_unlock(void) { pthread_rwlock_unlock(&fs_st.lock); }
  * uring.c: FUSE over io_uring, one queue per CPU served on that CPU (see
  * uring.c).  fs_uring_start() installs the session's I/O hooks and starts
  * the queue threads before the session loop runs; INIT then decides
- * whether requests go through the rings (fs_uring_active()).
+ * whether requests go through the rings.
  * fs_uring_stop() ends the threads after the loop.
  */
 struct fuse_session;
 bool fs_uring_kernel_enabled(void);
 int fs_uring_start(struct fuse_session *se);
-bool fs_uring_active(void);
 void fs_uring_stop(void);
 
 /* root.c: build the permanent nodes. */

@@ -926,11 +926,6 @@ err:
 	return err;
 }
 
-bool fs_uring_active(void)
-{
-	return atomic_load(&ur.active);
-}
-
 void fs_uring_stop(void)
 {
 	unsigned int i, j;

@@ -27,26 +27,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-	pass=$((pass + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	fail=$((fail + 1))
-	echo "not ok - $1"
-}
+. "$(dirname "$0")/tap_lib.sh"
 
 skip() {
 	skipped=$((skipped + 1))
 	echo "SKIP cli $1"
-}
-
-# check DESC CMD...: the command must succeed.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
 # expect_line FILE LINE: LINE must be a whole line of FILE.

@@ -32,22 +32,7 @@ WORK=$(mktemp -d /tmp/ebpfs-$T-work.XXXXXX)
 LOG=$WORK/daemon.log
 DPID=
 
-ok() {
-	pass=$((pass + 1))
-	echo "ok - $1"
-}
-
-not_ok() {
-	fail=$((fail + 1))
-	echo "not ok - $1"
-}
-
-# check DESC CMD...: the command must succeed.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/tap_lib.sh"
 
 # check_fails DESC CMD...: the command must fail.
 check_fails() {
