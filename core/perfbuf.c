@@ -42,7 +42,7 @@ struct eb_perfbuf {
 	eb_event_sample_fn sample_cb;
 	eb_event_lost_fn lost_cb;
 	void *ctx;
-	uint64_t samples;	/* atomics */
+	uint64_t samples;	/* written by the consuming thread, read atomically */
 	uint64_t lost;
 };
 
@@ -291,8 +291,9 @@ static void pb_copy_wrapped(void *dst, const uint8_t *data, size_t size,
 	memcpy((uint8_t *)dst + first, data, len - first);
 }
 
-/* One record.  Returns 1 for a sample handed on, 0 for another record,
- * or the callback's -errno. */
+/* One record.  Returns 1 for a sample handed on (the caller counts it),
+ * 0 for another record, or the callback's -errno (the sample counts as
+ * handed on). */
 static int pb_handle(struct eb_perfbuf *pb, struct pb_ring *r, const void *rec)
 {
 	const struct perf_event_header *h = rec;
@@ -313,7 +314,6 @@ static int pb_handle(struct eb_perfbuf *pb, struct pb_ring *r, const void *rec)
 		s.time_ns = ps->time;
 		s.data = ps->data;
 		s.size = ps->size;
-		__atomic_fetch_add(&pb->samples, 1, __ATOMIC_RELAXED);
 		err = pb->sample_cb(pb->ctx, &s);
 		return err < 0 ? err : 1;
 	}
@@ -332,21 +332,31 @@ static int pb_handle(struct eb_perfbuf *pb, struct pb_ring *r, const void *rec)
 	}
 }
 
+/*
+ * Read one ring: the records up to data_head, then again while the
+ * producer keeps writing, at most one ring's worth of bytes per call (so
+ * a busy ring does not starve the others).  data_tail is published every
+ * quarter of the ring as well as at the end, so the kernel can refill
+ * the space of a long batch while it is being handled.  The sample
+ * counter is updated once per call (only this thread writes it).
+ */
 static int pb_ring_consume(struct eb_perfbuf *pb, struct pb_ring *r)
 {
 	struct perf_event_mmap_page *mp = r->base;
 	const uint8_t *data = (const uint8_t *)r->base + pb->page_size;
 	size_t size = pb->data_size;
-	uint64_t head, tail;
+	uint64_t head, tail, start, stored;
 	int n = 0, ret = 0;
 
+	start = stored = tail = mp->data_tail;
 	head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
-	tail = mp->data_tail;
 	while (tail != head) {
 		struct perf_event_header h;
 		size_t off = tail & (size - 1);
 		const void *rec;
 
+		/* the producer's CPU wrote these lines: ask for them early */
+		__builtin_prefetch(data + ((off + 512) & (size - 1)));
 		pb_copy_wrapped(&h, data, size, off, sizeof(h));
 		if (h.size < sizeof(h) || h.size > head - tail) {
 			eb_warn("perfbuf", "cpu %d: bad record size %u at %llu: skipping %llu bytes",
@@ -373,12 +383,23 @@ static int pb_ring_consume(struct eb_perfbuf *pb, struct pb_ring *r)
 		}
 		ret = pb_handle(pb, r, rec);
 		tail += h.size;
-		if (ret < 0)
+		if (ret < 0) {
+			n++;
 			break;
+		}
 		n += ret;
 		ret = 0;
+		if (tail - stored >= size / 4) {
+			__atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
+			stored = tail;
+		}
+		if (tail == head && tail - start < size)
+			head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
 	}
-	__atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
+	if (tail != stored)
+		__atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
+	if (n)
+		__atomic_store_n(&pb->samples, pb->samples + n, __ATOMIC_RELAXED);
 	return ret < 0 ? ret : n;
 }
 

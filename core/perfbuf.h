@@ -12,7 +12,10 @@
  * log), as are CPUs at or past max_entries (a warning once).
  *
  * Reading: the ring's data_head is loaded with acquire, records are parsed
- * up to it, then data_tail is stored with release.  A record that wraps
+ * up to it (and on while the producer adds more, up to one ring's worth
+ * per call), and data_tail is stored with release every quarter of the
+ * ring and at the end, after the callbacks of the records it covers
+ * returned.  A record that wraps
  * around the end of the ring is copied into a scratch buffer the reader
  * owns, so the callback always sees contiguous bytes.  PERF_RECORD_SAMPLE
  * goes to the sample callback, PERF_RECORD_LOST to the lost callback (and

@@ -70,7 +70,7 @@ struct eb_ringbuf {
 	struct rb_ring *rings;
 	int ring_cnt;
 	struct epoll_event *evs;
-	uint64_t samples;	/* atomic */
+	uint64_t samples;	/* written by the consuming thread, read atomically */
 };
 
 static void rb_ring_close(struct eb_ringbuf *rb, struct rb_ring *r)
@@ -207,15 +207,25 @@ int64_t eb_ringbuf_avail(const struct eb_ringbuf *rb, int i)
 	return prod - cons;
 }
 
-/* Read one ring until it is empty or reaches a busy record. */
+/* Publish the consumer position every RB_STORE_EVERY bytes of a batch
+ * (and at its end) rather than after each record: the kernel's producer
+ * reads that cache line at every reserve, and a store per record would
+ * pull it back and forth between the CPUs. */
+#define RB_STORE_EVERY 4096u
+
+/*
+ * Read one ring until it is empty or reaches a busy record.  The sample
+ * counter is updated once per call (only this thread writes it).
+ */
 static int rb_ring_consume(struct eb_ringbuf *rb, struct rb_ring *r)
 {
 	const uint8_t *data = r->producer + rb->page_size;
-	uint64_t cons, prod, mask = r->size - 1;
+	uint64_t cons, prod, stored, mask = r->size - 1;
+	uint64_t every = EB_MIN((uint64_t)RB_STORE_EVERY, r->size / 4);
 	struct eb_event_sample s = { .cpu = -1 };
-	int n = 0, err;
+	int n = 0, err = 0;
 
-	cons = __atomic_load_n(r->consumer, __ATOMIC_ACQUIRE);
+	cons = stored = __atomic_load_n(r->consumer, __ATOMIC_ACQUIRE);
 	for (;;) {
 		prod = __atomic_load_n((uint64_t *)r->producer, __ATOMIC_ACQUIRE);
 		if (cons >= prod)
@@ -226,25 +236,28 @@ static int rb_ring_consume(struct eb_ringbuf *rb, struct rb_ring *r)
 			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
 
 			if (len & BPF_RINGBUF_BUSY_BIT)
-				return n;
+				goto out;
 			cons += rb_rec_size(len & ~RB_FLAG_BITS);
-			if (len & BPF_RINGBUF_DISCARD_BIT) {
-				__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+			if (len & BPF_RINGBUF_DISCARD_BIT)
 				continue;
-			}
 			s.data = hdr + 2;
 			s.size = len & ~RB_FLAG_BITS;
-			__atomic_fetch_add(&rb->samples, 1, __ATOMIC_RELAXED);
 			err = r->cb(r->ctx, &s);
-			__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
-			if (err < 0)
-				return err;
-			if (n == INT32_MAX)
-				return n;
 			n++;
+			if (err < 0 || n == INT32_MAX)
+				goto out;
+			if (cons - stored >= every) {
+				__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+				stored = cons;
+			}
 		}
 	}
-	return n;
+out:
+	if (cons != stored)
+		__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+	if (n)
+		__atomic_store_n(&rb->samples, rb->samples + n, __ATOMIC_RELAXED);
+	return err < 0 ? err : n;
 }
 
 int eb_ringbuf_consume(struct eb_ringbuf *rb)

@@ -15,7 +15,9 @@
  *
  * Reader (RINGBUF): the consumer page is mapped read-write, the producer
  * page and data read-only.  Positions and record headers are loaded with
- * acquire, the consumer position is stored with release after each record.
+ * acquire; the consumer position is stored with release every 4 KiB of
+ * records read (a quarter of the ring if that is less) and at the end of
+ * each batch, after the callbacks of the records it covers returned.
  * Reading stops at the first busy record (records are consumed in order);
  * discarded records are skipped without a callback.  Ring buffer records
  * carry no CPU (sample.cpu = -1) and no time: sample.time_ns is

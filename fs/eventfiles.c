@@ -28,7 +28,20 @@
 #include "util.h"
 
 #define STAGE_FLUSH	(64u << 10)	/* producer: append to the log in chunks */
-#define PERF_PAGES	64		/* perf ring pages per CPU */
+/*
+ * Perf rings: the per-CPU rings of a map take together at most half its
+ * log bound, each between PERF_RING_MIN and PERF_RING_MAX bytes (fewer if
+ * the memlock limit refuses them).  The kernel wakes the reader once an
+ * eighth of a ring waits (PERF_WM_SHIFT), not at every sample: a wakeup
+ * per sample costs the emitting program a cross-CPU wakeup each time.
+ * Whatever waits below that mark is read every PERF_DRAIN_NS, so a sample
+ * reaches the log at most that late.
+ */
+#define PERF_RING_MIN	(64u << 10)
+#define PERF_RING_MAX	(1u << 20)
+#define PERF_WM_SHIFT	3
+#define PERF_DRAIN_NS	(25 * 1000000ULL)
+#define EV_BLKSIZE	(1 << 20)	/* st_blksize: cat reads this much at once */
 #define PACE_ACTIVE_NS	(50 * 1000000ULL)	/* a pipe reader read this recently */
 #define PACE_WAIT_US	200		/* producer pause while one lags */
 #define NSEC_PER_SEC	1000000000ULL
@@ -51,6 +64,7 @@ struct evmap {
 	struct evpipe *pipes;
 	struct evmap *next;		/* evs.maps */
 	struct evmap *kick_next;	/* evs.kicks */
+	struct evmap *drain_next;	/* the producer's list of perf maps to drain */
 	/* the producer thread's */
 	struct eb_event_reader *reader;
 	struct eb_strbuf stage;		/* lines not yet in the log */
@@ -105,6 +119,7 @@ static struct {
 	int epfd, efd;
 	pthread_t thread;
 	bool running, stop;
+	unsigned int perf_maps;		/* maps with a perf reader */
 } evs = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.epfd = -1,
@@ -388,6 +403,11 @@ static void finish(struct evmap *e)
 			epoll_ctl(evs.epfd, EPOLL_CTL_DEL, eb_event_reader_fd(e->reader), NULL);
 		/* what the rings still hold goes to the log first */
 		consume(e);
+		if (eb_event_reader_is_perf(e->reader)) {
+			pthread_mutex_lock(&evs.lock);
+			evs.perf_maps--;
+			pthread_mutex_unlock(&evs.lock);
+		}
 		eb_event_reader_free(e->reader);
 		e->reader = NULL;
 	}
@@ -451,14 +471,55 @@ static bool pipes_lag(void)
 	return lag;
 }
 
+/* Read every perf map's rings (what waits below the wakeup mark) into
+ * the logs.  Producer thread. */
+static void drain_perf(void)
+{
+	struct evmap *list = NULL, *e;
+
+	pthread_mutex_lock(&evs.lock);
+	for (e = evs.maps; e; e = e->next) {
+		if (e->reader && eb_event_reader_is_perf(e->reader)) {
+			e->drain_next = list;
+			list = evmap_get(e);
+		}
+	}
+	pthread_mutex_unlock(&evs.lock);
+	while ((e = list)) {
+		list = e->drain_next;
+		if (e->reader) {
+			consume(e);
+			serve(e);
+		}
+		evmap_put(e);
+	}
+}
+
+/* Milliseconds until next_drain (-1: no perf map, wait for ever). */
+static int drain_timeout(uint64_t next_drain)
+{
+	uint64_t now = eb_event_now_ns();
+	bool perf;
+
+	pthread_mutex_lock(&evs.lock);
+	perf = evs.perf_maps > 0;
+	pthread_mutex_unlock(&evs.lock);
+	if (!perf)
+		return -1;
+	if (now >= next_drain)
+		return 0;
+	return (int)((next_drain - now + 999999) / 1000000);
+}
+
 static void *producer_main(void *arg)
 {
 	struct epoll_event ev[32];
-	uint64_t v;
-	int n, i;
+	uint64_t v, next_drain = eb_event_now_ns() + PERF_DRAIN_NS, now;
+	int n, i, timeout;
 
 	for (;;) {
-		n = epoll_wait(evs.epfd, ev, (int)EB_ARRAY_SIZE(ev), -1);
+		timeout = drain_timeout(next_drain);
+		n = epoll_wait(evs.epfd, ev, (int)EB_ARRAY_SIZE(ev), timeout);
 		if (n < 0 && errno != EINTR) {
 			eb_warn("fs", "events: epoll_wait: %s", strerror(errno));
 			break;
@@ -478,6 +539,11 @@ static void *producer_main(void *arg)
 		}
 		if (!run_kicks())
 			break;
+		now = eb_event_now_ns();
+		if (timeout >= 0 && now >= next_drain) {
+			drain_perf();
+			next_drain = now + PERF_DRAIN_NS;
+		}
 		if (n > 0 && pipes_lag())
 			usleep(PACE_WAIT_US);
 	}
@@ -514,10 +580,37 @@ static int start_locked(void)
 
 /* --- the registry's hooks --------------------------------------------------------- */
 
+/*
+ * Open the perf rings of map fd for a log bounded to log_max: rings of
+ * half the bound over the possible CPUs (see PERF_RING_MIN), halved again
+ * while the kernel refuses them for want of locked memory.  0 or -errno.
+ */
+static int open_perf(int fd, size_t log_max, struct eb_event_reader_opts *o,
+		     struct eb_event_reader **out)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int ncpu = eb_possible_cpus();
+	size_t ring = PERF_RING_MIN;
+	int ret;
+
+	if (page <= 0)
+		page = 4096;
+	while (ncpu > 0 && ring < PERF_RING_MAX && 2 * ring * (size_t)ncpu <= log_max / 2)
+		ring *= 2;
+	for (;;) {
+		o->pages_per_cpu = (uint32_t)EB_MAX(ring / (size_t)page, (size_t)1);
+		o->watermark_bytes = (uint32_t)(ring >> PERF_WM_SHIFT);
+		ret = eb_event_reader_new(fd, o, out);
+		if ((ret != -EPERM && ret != -ENOMEM) || ring <= 8 * (size_t)page)
+			return ret;
+		ring /= 2;
+	}
+}
+
 int fs_events_map_added(struct fs_map *m)
 {
 	struct eb_event_reader_opts o = {
-		.sample_cb = on_sample, .lost_cb = on_lost, .pages_per_cpu = PERF_PAGES,
+		.sample_cb = on_sample, .lost_cb = on_lost,
 	};
 	struct eb_map_info mi;
 	struct evmap *e;
@@ -554,6 +647,8 @@ int fs_events_map_added(struct fs_map *m)
 	o.ctx = e;
 	if (mi.type == BPF_MAP_TYPE_USER_RINGBUF)
 		ret = eb_user_ringbuf_new(fd, &e->urb);
+	else if (mi.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		ret = open_perf(fd, max, &o, &e->reader);
 	else
 		ret = eb_event_reader_new(fd, &o, &e->reader);
 	if (ret)
@@ -562,6 +657,11 @@ int fs_events_map_added(struct fs_map *m)
 	pthread_mutex_lock(&evs.lock);
 	e->next = evs.maps;
 	evs.maps = e;
+	if (e->reader && eb_event_reader_is_perf(e->reader)) {
+		/* the producer may be waiting without a timeout */
+		if (!evs.perf_maps++)
+			wake();
+	}
 	if (e->reader) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = e };
 
@@ -652,6 +752,7 @@ static int events_getattr(struct fs_node *n, struct stat *st)
 
 	if (!e)
 		return 0;
+	st->st_blksize = EV_BLKSIZE;
 	pthread_mutex_lock(&e->log_lock);
 	st->st_size = (off_t)e->log.end;
 	st->st_mtim = e->mtime;
@@ -696,6 +797,7 @@ static int events_read(struct fs_handle *h, size_t size, off_t off, struct eb_st
 	struct evfile *f = h->priv;
 	struct evmap *e = f->e;
 	uint64_t lo, nl = 0;
+	bool seek = false;
 	size_t n;
 
 	if (off < 0)
@@ -704,9 +806,17 @@ static int events_read(struct fs_handle *h, size_t size, off_t off, struct eb_st
 		f->delta = 0;
 		f->line = 0;
 		f->line_known = off == 0;
+		seek = off != 0;
 	}
 	lo = (uint64_t)((int64_t)off + f->delta);
 	pthread_mutex_lock(&e->log_lock);
+	if (seek && lo >= e->log.start && lo <= e->log.end) {
+		/* a read from inside the log (tail -f starts near its end):
+		 * count the lines before it, so a later fall behind can say
+		 * how many lines it missed */
+		f->line = fs_evlog_line_at(&e->log, lo);
+		f->line_known = true;
+	}
 	if (lo < e->log.start && lo < e->log.end) {
 		int64_t k = f->line_known && f->line <= e->log.lines_start ?
 			    (int64_t)(e->log.lines_start - f->line) : -1;
@@ -926,6 +1036,7 @@ static unsigned int pipe_poll(struct fs_handle *h, struct fs_poll *ph)
 
 static int pipe_getattr(struct fs_node *n, struct stat *st)
 {
+	st->st_blksize = EV_BLKSIZE;
 	clock_gettime(CLOCK_REALTIME, &st->st_mtim);
 	return 0;
 }

@@ -89,24 +89,67 @@ static int ring_grow(struct fs_evlog *log, size_t want)
 	return 0;
 }
 
-/* Drop the oldest line. */
-static void evict_line(struct fs_evlog *log)
-{
-	size_t n = retained(log), first = EB_MIN(n, log->cap - log->head);
-	const char *p = memchr(log->buf + log->head, '\n', first);
-	size_t len;
+/*
+ * '\n' in n bytes at p, 16 at a time with GCC vector extensions (one SSE2
+ * or NEON register): each lane of acc counts the newlines of its column,
+ * up to 255 blocks before the lanes are summed.
+ */
+typedef unsigned char nl_vec __attribute__((vector_size(16)));
 
-	if (p) {
-		len = (size_t)(p - (log->buf + log->head)) + 1;
-	} else {
-		p = memchr(log->buf, '\n', n - first);
-		len = p ? first + (size_t)(p - log->buf) + 1 : n;
+static uint64_t count_nl(const char *p, size_t n)
+{
+	const nl_vec nlv = {
+		'\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n',
+		'\n', '\n', '\n', '\n', '\n', '\n', '\n', '\n',
+	};
+	uint64_t c = 0;
+	size_t i = 0, k, blocks;
+
+	while (n - i >= sizeof(nl_vec)) {
+		nl_vec acc = { 0 }, w;
+
+		blocks = EB_MIN((n - i) / sizeof(nl_vec), (size_t)255);
+		for (k = 0; k < blocks; k++, i += sizeof(nl_vec)) {
+			memcpy(&w, p + i, sizeof(w));
+			acc -= (nl_vec)(w == nlv);	/* a match is -1 */
+		}
+		for (k = 0; k < sizeof(nl_vec); k++)
+			c += acc[k];
 	}
-	log->start += len;
-	log->head += len;
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
+/* Newlines in the n retained bytes from ring index pos (wrapping). */
+static uint64_t ring_count_nl(const struct fs_evlog *log, size_t pos, size_t n)
+{
+	size_t first = EB_MIN(n, log->cap - pos);
+
+	return count_nl(log->buf + pos, first) + count_nl(log->buf, n - first);
+}
+
+/* Drop the oldest lines that hold at least need of the retained bytes
+ * (need <= retained). */
+static void evict(struct fs_evlog *log, size_t need)
+{
+	size_t n = retained(log), pos = ring_pos(log, log->start + need - 1);
+	size_t left = n - (need - 1), first = EB_MIN(left, log->cap - pos);
+	const char *p = memchr(log->buf + pos, '\n', first);
+	size_t drop;
+
+	/* the line holding the last needed byte ends at the next newline */
+	if (p) {
+		drop = need + (size_t)(p - (log->buf + pos));
+	} else {
+		p = memchr(log->buf, '\n', left - first);
+		drop = p ? need + first + (size_t)(p - log->buf) : n;
+	}
+	log->lines_start += ring_count_nl(log, log->head, drop);
+	log->start += drop;
+	log->head += drop;
 	if (log->head >= log->cap)
 		log->head -= log->cap;
-	log->lines_start++;
 }
 
 int fs_evlog_append(struct fs_evlog *log, const char *text, size_t len,
@@ -153,8 +196,8 @@ int fs_evlog_append(struct fs_evlog *log, const char *text, size_t len,
 			if (ret)
 				goto nomem;
 		}
-		while (keep + retained(log) > log->cap)
-			evict_line(log);
+		if (keep + retained(log) > log->cap)
+			evict(log, keep + retained(log) - log->cap);
 	}
 	ring_put(log, ring_pos(log, log->end), cut ? cut : text + skip, keep);
 	log->end += keep;
@@ -172,21 +215,10 @@ nomem:
 	return -ENOMEM;
 }
 
-static uint64_t count_nl(const char *p, size_t n)
-{
-	const char *end = p + n;
-	uint64_t c = 0;
-
-	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
-		c++;
-		p++;
-	}
-	return c;
-}
-
 size_t fs_evlog_copy(const struct fs_evlog *log, uint64_t off, size_t size,
 		     struct eb_strbuf *out, uint64_t *nl)
 {
+	const char *last;
 	size_t n;
 
 	if (nl)
@@ -197,11 +229,26 @@ size_t fs_evlog_copy(const struct fs_evlog *log, uint64_t off, size_t size,
 	if (eb_strbuf_grow(out, n))
 		return 0;
 	ring_get(log, ring_pos(log, off), out->buf + out->len, n);
+	if (n < log->end - off && out->buf[out->len + n - 1] != '\n') {
+		/* whole lines only, unless one line is larger than size */
+		last = memrchr(out->buf + out->len, '\n', n);
+		if (last)
+			n = (size_t)(last - (out->buf + out->len)) + 1;
+	}
 	if (nl)
 		*nl = count_nl(out->buf + out->len, n);
 	out->len += n;
 	out->buf[out->len] = '\0';
 	return n;
+}
+
+uint64_t fs_evlog_line_at(const struct fs_evlog *log, uint64_t off)
+{
+	if (off <= log->start)
+		return log->lines_start;
+	if (off >= log->end)
+		return log->lines_end;
+	return log->lines_start + ring_count_nl(log, log->head, (size_t)(off - log->start));
 }
 
 int fs_evlog_parse_size(const char *s, size_t *out)
@@ -237,6 +284,27 @@ int fs_evlog_parse_size(const char *s, size_t *out)
 /* --- lines ------------------------------------------------------------------- */
 
 static const char hexdig[] = "0123456789abcdef";
+
+/* "00".."ff": the two digits of each byte value */
+static const char hex_pairs[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* Write the 2 * size hex digits of data at d; returns the end. */
+static char *put_hex(char *d, const uint8_t *p, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++, d += 2)
+		memcpy(d, hex_pairs + 2 * p[i], 2);
+	return d;
+}
 
 /* Append the decimal digits of v, zero-padded to width. */
 static void add_uint(struct eb_strbuf *out, uint64_t v, int width)
@@ -283,7 +351,6 @@ void fs_ev_line_hex(struct fs_evclock *c, uint64_t wall_ns, int cpu, const void 
 	const uint8_t *p = data;
 	uint32_t ns = (uint32_t)(wall_ns % NSEC_PER_SEC);
 	char *d, *start;
-	size_t i;
 	int k;
 
 	if (!c->valid || c->sec != (time_t)(wall_ns / NSEC_PER_SEC)) {
@@ -323,11 +390,7 @@ void fs_ev_line_hex(struct fs_evclock *c, uint64_t wall_ns, int cpu, const void 
 			*d++ = tmp[--n];
 	}
 	memcpy(d, " data=", 6);
-	d += 6;
-	for (i = 0; i < size; i++) {
-		*d++ = hexdig[p[i] >> 4];
-		*d++ = hexdig[p[i] & 15];
-	}
+	d = put_hex(d + 6, p, size);
 	*d++ = '\n';
 	out->len += (size_t)(d - start);
 	out->buf[out->len] = '\0';
@@ -346,17 +409,12 @@ void fs_ev_hex(const void *data, size_t size, struct eb_strbuf *out)
 {
 	const uint8_t *p = data;
 	char *d;
-	size_t i;
 
 	if (eb_strbuf_grow(out, 6 + 2 * size))
 		return;
 	d = out->buf + out->len;
 	memcpy(d, " data=", 6);
-	d += 6;
-	for (i = 0; i < size; i++) {
-		*d++ = hexdig[p[i] >> 4];
-		*d++ = hexdig[p[i] & 15];
-	}
+	put_hex(d + 6, p, size);
 	out->len += 6 + 2 * size;
 	out->buf[out->len] = '\0';
 }

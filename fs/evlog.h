@@ -76,12 +76,19 @@ int fs_evlog_append(struct fs_evlog *log, const char *text, size_t len,
 
 /*
  * Append to out up to size bytes of the log from absolute offset off
- * (start <= off <= end; outside that range nothing is copied).  Returns
- * the number of bytes copied; *nl (may be NULL) receives the number of
- * '\n' among them.  out's oom flag reports allocation failure.
+ * (start <= off <= end; outside that range nothing is copied): whole
+ * lines only, unless the first line from off does not fit in size (then
+ * size bytes of it).  Returns the number of bytes copied; *nl (may be
+ * NULL) receives the number of '\n' among them.  out's oom flag reports
+ * allocation failure.
  */
 size_t fs_evlog_copy(const struct fs_evlog *log, uint64_t off, size_t size,
 		     struct eb_strbuf *out, uint64_t *nl);
+
+/* The number of lines before absolute offset off: exact for start <= off
+ * <= end (it counts the retained newlines before off); lines_start below
+ * that range, lines_end above it. */
+uint64_t fs_evlog_line_at(const struct fs_evlog *log, uint64_t off);
 
 /* Parse a size with an optional K, M or G suffix (powers of 1024) into
  * *out.  0, or -EINVAL for anything else or below FS_EVLOG_MIN. */

@@ -114,7 +114,7 @@ clash() {
 	expect_line "$1: .last_error errno" "$WORK/last_error" "$errno_line"
 	expect_line "$1: .last_error says which" "$WORK/last_error" "message: $3"
 	if [ -n "${4:-}" ]; then
-		check "$1: the kernel holds no $4" eventually test -z "$(prog_id_by_name "$4")"
+		check "$1: the kernel holds no $4" eventually no_prog "$4"
 	fi
 	check "$1: not in progs/" test ! -e "$P/$1"
 	unchanged "$1"
@@ -123,7 +123,7 @@ clash fs_clash_prog.bpf.o EEXIST \
 	"program 'xdp_count' already exists in progs/ (object xdp_count.bpf.o)"
 check "fs_clash_prog: its map is not in maps/" test ! -e "$M/clash_prog_map"
 check "fs_clash_prog: the kernel holds no clash_prog_map" \
-	eventually test -z "$(map_id_by_name clash_prog_map)"
+	eventually no_map clash_prog_map
 clash fs_clash_type.bpf.o EINVAL \
 	"load: map 'm_pinned': the existing map (id $pinned_id) has type 1, the object wants 2" \
 	clash_type_prog

@@ -45,6 +45,11 @@ sigkill() {
 }
 
 info() { sed -n "s/^$2: //p" "$M/$1/.info"; }
+# logged MAP N: MAP's .info counts N samples.  A function, so that
+# `eventually logged ...` reads .info again at each try (an argument
+# "$(info ...)" would be expanded once, before eventually runs); perf
+# samples below the wakeup watermark reach the log at the next drain.
+logged() { test "$(info "$1" events_samples)" = "$2"; }
 
 # trig N: N samples from fs_events.bpf.o's tracepoint program (one per
 # getppid() of this python process), through the maps' files; with the
@@ -99,8 +104,8 @@ fi
 check "echo auto > progs/fse_getppid/attach" sh -c "echo auto > '$P/fse_getppid/attach'"
 N=5
 check "$N samples" python3 "$WORK/trig.py" $N mount "$M"
-check "fse_rb: $N samples logged" eventually test "$(info fse_rb events_samples)" = $N
-check "fse_pa: $N samples logged" eventually test "$(info fse_pa events_samples)" = $N
+check "fse_rb: $N samples logged" eventually logged fse_rb $N
+check "fse_pa: $N samples logged" eventually logged fse_pa $N
 ls_p=$(ls "$P" | tr '\n' ' ')
 ls_m=$(ls "$M" | tr '\n' ' ')
 ids=$(for p in xdp_count maps_use fse_getppid; do our_prog_id $p; done | tr '\n' ' ')
@@ -139,13 +144,13 @@ expect_eq "maps_btf m_ringbuf: events_pipe has nothing yet" \
 # the ring buffer kept what came while no daemon ran; the new reader
 # logs it
 check "fse_rb: the $K samples of the gap are logged" \
-	eventually test "$(info fse_rb events_samples)" = $K
+	eventually logged fse_rb $K
 expect_eq "fse_rb: events holds them in order" "$(seqs <(cat "$M/fse_rb/events"))" \
 	"$(seq $N $((N + K - 1)))"
 # new samples reach both restored readers
 check "$N more samples" python3 "$WORK/trig.py" $N mount "$M"
-check "fse_rb: all logged" eventually test "$(info fse_rb events_samples)" = $((K + N))
-check "fse_pa: the new ones logged" eventually test "$(info fse_pa events_samples)" = $N
+check "fse_rb: all logged" eventually logged fse_rb $((K + N))
+check "fse_pa: the new ones logged" eventually logged fse_pa $N
 expect_eq "fse_rb: events in order" "$(seqs <(cat "$M/fse_rb/events"))" \
 	"$(seq $N $((2 * N + K - 1)))"
 expect_eq "fse_pa: events in order" "$(seqs <(cat "$M/fse_pa/events"))" \

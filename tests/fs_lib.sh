@@ -263,3 +263,10 @@ for m in json.load(sys.stdin):
     if m.get("name") == sys.argv[1]:
         print(m["id"])' "$1"
 }
+
+# no_prog NAME / no_map NAME: the kernel holds no program / map of that
+# name.  Functions, so that `eventually no_map X` asks bpftool again at
+# each try (an argument "$(map_id_by_name X)" is expanded once, before
+# eventually runs).
+no_prog() { test -z "$(prog_id_by_name "$1")"; }
+no_map() { test -z "$(map_id_by_name "$1")"; }

@@ -67,7 +67,7 @@ expect_eq "nothing listed after the failure" "$(ls "$P" | tr '\n' ' ')" "$before
 check "no progs/reject.bpf.o" test ! -e "$P/reject.bpf.o"
 check "no maps/reject_map" test ! -e "$MNT/maps/reject_map"
 expect_eq "bpftool: no reject_null" "$(prog_id_by_name reject_null)" ""
-check "bpftool: no reject_map" eventually test -z "$(map_id_by_name reject_map)"
+check "bpftool: no reject_map" eventually no_map reject_map
 check "no pins of the failed object" test ! -e "$PIN/objs/reject%2ebpf%2eo"
 
 # --- rm unloads ---
