@@ -58,6 +58,7 @@ struct fs_config {
 	unsigned int log_level;	/* -o log_level=N: verifier log level */
 	unsigned int max_threads;	/* -o max_threads=N */
 	uint64_t max_object;	/* -o max_object=BYTES */
+	uint64_t max_read;	/* -o max_read=BYTES: largest READ request */
 	int no_uring;		/* -o uring=off */
 	size_t events_log;	/* -o events_log=SIZE: bound of each map's
 				 * events log (eventfiles.h) */
@@ -68,6 +69,15 @@ struct fs_config {
 #define FS_DEFAULT_PIN_DIR	"/sys/fs/bpf/ebpfs"
 #define FS_DEFAULT_LOG_LEVEL	4	/* statistics; a refused load is retried verbose */
 #define FS_DEFAULT_MAX_OBJECT	(64ull << 20)
+/*
+ * The kernel pins (and so faults in) every page of a reader's buffer that
+ * one READ request could fill: cat's 128 KiB buffer costs 32 page faults
+ * for a 15-byte value.  16 KiB requests cost 4 and still move bulk data
+ * (.dump, events) in few requests.
+ */
+#define FS_DEFAULT_MAX_READ	(16ull << 10)
+#define FS_MIN_MAX_READ		4096ull
+#define FS_MAX_MAX_READ		(1ull << 20)
 
 /* --- backing objects ---------------------------------------------------- */
 

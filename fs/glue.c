@@ -894,6 +894,8 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 	/* one read request at a time per read(2), in order: an events
 	 * file maps a reader's offsets onto its log as it goes */
 	conn->want &= ~(unsigned int)FUSE_CAP_ASYNC_DIO;
+	/* libfuse checks that this matches the mount's max_read (main.c) */
+	conn->max_read = (unsigned int)fs_st.cfg->max_read;
 }
 
 const struct fuse_lowlevel_ops fs_fuse_ops = {

@@ -34,6 +34,7 @@ struct fs_state fs_st;
 static struct fs_config cfg = {
 	.log_level = FS_DEFAULT_LOG_LEVEL,
 	.max_object = FS_DEFAULT_MAX_OBJECT,
+	.max_read = FS_DEFAULT_MAX_READ,
 };
 
 enum {
@@ -42,6 +43,7 @@ enum {
 	KEY_ALLOW_OTHER,
 	KEY_EVENTS_LOG,
 	KEY_MAX_OBJECT,
+	KEY_MAX_READ,
 	KEY_URING,
 };
 
@@ -51,6 +53,7 @@ static const struct fuse_opt fs_opts[] = {
 	FS_OPT("pin_dir=%s", pin_dir, 0),
 	FS_OPT("log_level=%u", log_level, 0),
 	FUSE_OPT_KEY("max_object=", KEY_MAX_OBJECT),
+	FUSE_OPT_KEY("max_read=", KEY_MAX_READ),
 	FUSE_OPT_KEY("uring=", KEY_URING),
 	FS_OPT("no_restore", no_restore, 1),
 	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
@@ -118,6 +121,14 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 			return -1;
 		}
 		return 0;
+	case KEY_MAX_READ:
+		if (parse_bytes(arg + strlen("max_read="), &c->max_read) ||
+		    c->max_read < FS_MIN_MAX_READ || c->max_read > FS_MAX_MAX_READ) {
+			fprintf(stderr, "ebpfs: bad %s (bytes, 4K to 1M, K/M "
+				"suffixes)\n", arg);
+			return -1;
+		}
+		return 0;
 	case KEY_URING:
 		arg += strlen("uring=");
 		if (!strcmp(arg, "auto")) {
@@ -156,6 +167,8 @@ static void usage(const char *prog)
 	       "    -o log_level=N         verifier log level of loads (default %u)\n"
 	       "    -o max_object=BYTES    largest object accepted in progs/ (default %lluM;\n"
 	       "                           K/M/G suffixes)\n"
+	       "    -o max_read=BYTES      largest read request (default %lluK, 4K to 1M;\n"
+	       "                           small: fewer pages of a reader's buffer pinned)\n"
 	       "    -o no_restore          do not show what earlier daemons pinned\n"
 	       "    -o events_log=SIZE     bound of each map's events log (default %uM;\n"
 	       "                           K/M/G suffixes)\n"
@@ -163,7 +176,8 @@ static void usage(const char *prog)
 	       "                           when the kernel allows it (fuse module parameter\n"
 	       "                           enable_uring=Y; default auto)\n"
 	       "\n", prog, FS_DEFAULT_PIN_DIR, FS_DEFAULT_LOG_LEVEL,
-	       (unsigned long long)FS_DEFAULT_MAX_OBJECT >> 20, FS_EVLOG_DEFAULT >> 20);
+	       (unsigned long long)FS_DEFAULT_MAX_OBJECT >> 20,
+	       (unsigned long long)FS_DEFAULT_MAX_READ >> 10, FS_EVLOG_DEFAULT >> 20);
 }
 
 /* --- logging ---------------------------------------------------------------- */
@@ -223,6 +237,7 @@ int main(int argc, char *argv[])
 	struct fuse_cmdline_opts opts;
 	struct fuse_session *se = NULL;
 	struct fuse_loop_config *lc;
+	char kopts[128];
 	int ret = 1;
 
 	if (fuse_opt_parse(&args, &cfg, fs_opts, opt_proc))
@@ -290,7 +305,9 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "ebpfs: out of memory\n");
 		goto out_nodes;
 	}
-	if (fuse_opt_add_arg(&args, "-odefault_permissions,fsname=ebpfs,subtype=ebpfs"))
+	snprintf(kopts, sizeof(kopts), "-odefault_permissions,fsname=ebpfs,subtype=ebpfs,"
+		 "max_read=%llu", (unsigned long long)cfg.max_read);
+	if (fuse_opt_add_arg(&args, kopts))
 		goto out_registry;
 	se = fuse_session_new(&args, &fs_fuse_ops, sizeof(fs_fuse_ops), NULL);
 	if (!se)

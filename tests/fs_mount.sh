@@ -8,7 +8,7 @@ T=fs_mount
 # --help documents the options and exits 0
 out=$("$EBPFS" --help 2>&1)
 expect_eq "--help exits 0" "$?" 0
-for opt in pin_dir= allow_other log_level= max_object= no_restore uring=; do
+for opt in pin_dir= allow_other log_level= max_object= max_read= no_restore uring=; do
 	if printf '%s' "$out" | grep -q -- "$opt"; then ok "--help lists $opt"; else not_ok "--help lists $opt"; fi
 done
 "$EBPFS" >/dev/null 2>&1
@@ -110,8 +110,25 @@ refused_start "log_level=-1" log_level=-1 "ebpfs: bad log_level=4294967295 (0-7:
 refused_start "max_object=big" max_object=big "ebpfs: bad max_object=big (bytes, 1 to 2^40, K/M/G suffixes)"
 refused_start "max_object=5000G (over 2^40)" max_object=5000G "ebpfs: bad max_object=5000G (bytes, 1 to 2^40, K/M/G suffixes)"
 refused_start "max_object=0" max_object=0 "ebpfs: bad max_object=0 (bytes, 1 to 2^40, K/M/G suffixes)"
+refused_start "max_read=1000 (under 4K)" max_read=1000 "ebpfs: bad max_read=1000 (bytes, 4K to 1M, K/M suffixes)"
+refused_start "max_read=2M (over 1M)" max_read=2M "ebpfs: bad max_read=2M (bytes, 4K to 1M, K/M suffixes)"
 refused_start "uring=on" uring=on "ebpfs: bad uring=on (auto or off)"
 check "bad options: not mounted" sh -c "! mountpoint -q '$MNT'"
+
+# --- -o max_read=BYTES: the kernel's largest READ request ---
+# mount_opt NAME: the value of mount option NAME of $MNT, as the kernel has it
+mount_opt() { awk -v m="$MNT" '$2 == m { print $4 }' /proc/self/mounts | tr ',' '\n' | sed -n "s/^$1=//p"; }
+restart_with || not_ok "daemon with the default options"
+expect_eq "default max_read: 16 KiB" "$(mount_opt max_read)" 16384
+big=$(ls -S "$BPF"/*.bpf.o | head -1)
+check "cp of a big object ($(stat -c %s "$big") bytes)" cp "$big" "$P/big.o"
+check "read back in 16 KiB requests: the same bytes" cmp "$big" "$P/big.o"
+check "rm big.o" rm "$P/big.o"
+restart_with -o "max_read=4K" || not_ok "daemon with max_read=4K"
+expect_eq "max_read=4K reaches the kernel" "$(mount_opt max_read)" 4096
+check "max_read=4K: cp of a big object" cp "$big" "$P/big.o"
+check "max_read=4K: read back" cmp "$big" "$P/big.o"
+check "max_read=4K: rm" rm "$P/big.o"
 
 # max_object is 64-bit: 8G (which wraps to 0 in 32 bits) loads an object
 restart_with -o "max_object=8G" || not_ok "daemon with max_object=8G"
