@@ -41,6 +41,7 @@
 #define PERF_RING_MAX	(1u << 20)
 #define PERF_WM_SHIFT	3
 #define PERF_DRAIN_NS	(25 * 1000000ULL)
+#define DRAIN_WAIT_NS	(100 * 1000000L)	/* a reader waits at most this for a drain */
 #define EV_BLKSIZE	(1 << 20)	/* st_blksize: cat reads this much at once */
 #define PACE_ACTIVE_NS	(50 * 1000000ULL)	/* a pipe reader read this recently */
 #define PACE_WAIT_US	200		/* producer pause while one lags */
@@ -61,6 +62,9 @@ struct evmap {
 	/* under evs.lock */
 	bool dead;			/* removed: finish it */
 	bool kicked;			/* serve its pipes */
+	bool rings;			/* has a reader: rings to drain */
+	uint64_t drain_req, drain_done;	/* drains asked for by readers / done */
+	uint64_t drain_to;		/* the producer's: drain_req it is doing */
 	struct evpipe *pipes;
 	struct evmap *next;		/* evs.maps */
 	struct evmap *kick_next;	/* evs.kicks */
@@ -120,8 +124,10 @@ static struct {
 	pthread_t thread;
 	bool running, stop;
 	unsigned int perf_maps;		/* maps with a perf reader */
+	pthread_cond_t drained;		/* a map's drain_done moved */
 } evs = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.drained = PTHREAD_COND_INITIALIZER,
 	.epfd = -1,
 	.efd = -1,
 };
@@ -427,16 +433,29 @@ static bool run_kicks(void)
 	pthread_mutex_lock(&evs.lock);
 	list = evs.kicks;
 	evs.kicks = NULL;
-	for (e = list; e; e = e->kick_next)
+	for (e = list; e; e = e->kick_next) {
 		e->kicked = false;
+		e->drain_to = e->drain_req != e->drain_done ? e->drain_req : 0;
+	}
 	stop = evs.stop;
 	pthread_mutex_unlock(&evs.lock);
 	while ((e = list)) {
 		list = e->kick_next;
-		if (e->dead)
+		if (e->dead) {
 			finish(e);
-		else
+		} else {
+			if (e->drain_to && e->reader)
+				consume(e);
 			serve(e);
+		}
+		if (e->drain_to) {
+			pthread_mutex_lock(&evs.lock);
+			if (e->drain_done < e->drain_to)
+				e->drain_done = e->drain_to;
+			pthread_cond_broadcast(&evs.drained);
+			pthread_mutex_unlock(&evs.lock);
+			e->drain_to = 0;
+		}
 		evmap_put(e);
 	}
 	return !stop;
@@ -665,6 +684,7 @@ int fs_events_map_added(struct fs_map *m)
 	if (e->reader) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = e };
 
+		e->rings = true;
 		if (epoll_ctl(evs.epfd, EPOLL_CTL_ADD, eb_event_reader_fd(e->reader), &ev)) {
 			ret = -errno;
 			eb_warn("fs", "maps/%s/events: epoll: %s", e->name, strerror(errno));
@@ -715,6 +735,37 @@ void fs_events_shutdown(void)
 	eb_zclose(&evs.efd);
 }
 
+/*
+ * Bring what waits in e's rings into the log before a read is answered
+ * (perf samples below the wakeup mark, ring buffer samples the producer
+ * has not been woken for yet): the producer drains them and says so (at
+ * most DRAIN_WAIT_NS).  So `cat events` or .info right after a program
+ * ran shows its samples.  Not from the producer thread.
+ */
+static void drain_sync(struct evmap *e)
+{
+	struct timespec dl;
+	uint64_t mine;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_nsec += DRAIN_WAIT_NS;
+	if (dl.tv_nsec >= (long)NSEC_PER_SEC) {
+		dl.tv_sec++;
+		dl.tv_nsec -= (long)NSEC_PER_SEC;
+	}
+	pthread_mutex_lock(&evs.lock);
+	if (e->rings && !e->dead && evs.running && !evs.stop &&
+	    !pthread_equal(pthread_self(), evs.thread)) {
+		mine = ++e->drain_req;
+		kick_locked(e);
+		while (e->drain_done < mine && !e->dead && !evs.stop) {
+			if (pthread_cond_timedwait(&evs.drained, &evs.lock, &dl))
+				break;
+		}
+	}
+	pthread_mutex_unlock(&evs.lock);
+}
+
 void fs_events_info(struct fs_map *m, struct eb_strbuf *out)
 {
 	struct evmap *e = evmap_find(m);
@@ -723,6 +774,7 @@ void fs_events_info(struct fs_map *m, struct eb_strbuf *out)
 
 	if (!e)
 		return;
+	drain_sync(e);
 	pthread_mutex_lock(&evs.lock);
 	for (p = e->pipes; p; p = p->next)
 		readers++;
@@ -810,6 +862,12 @@ static int events_read(struct fs_handle *h, size_t size, off_t off, struct eb_st
 	}
 	lo = (uint64_t)((int64_t)off + f->delta);
 	pthread_mutex_lock(&e->log_lock);
+	if (e->rings && lo + size > e->log.end) {
+		/* the read reaches the end: take in what waits in the rings */
+		pthread_mutex_unlock(&e->log_lock);
+		drain_sync(e);
+		pthread_mutex_lock(&e->log_lock);
+	}
 	if (seek && lo >= e->log.start && lo <= e->log.end) {
 		/* a read from inside the log (tail -f starts near its end):
 		 * count the lines before it, so a later fall behind can say
