@@ -139,7 +139,11 @@ struct fs_node_ops {
 	bool cache_entry;	/* entry and attributes change only through
 				 * loads and unloads (fs_cache_changed()) */
 	bool cache_attr;	/* attributes may lag a second: sizes of key
-				 * files (reads are live, direct_io) */
+				 * files (reads are live, direct_io), objects
+				 * (written only through the mount) */
+	bool cache_negative;	/* directory: a name it does not hold may be
+				 * cached as absent; its names change only
+				 * through this mount and loads/unloads */
 	bool max_object;	/* bounded by -o max_object (objects in progs/):
 				 * its write op refuses bytes past it itself,
 				 * glue.c bounds a truncate of its handles */

@@ -225,6 +225,15 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		goto out;
 	}
 	ret = dir->ops->lookup ? dir->ops->lookup(dir, name, &e) : -ENOENT;
+	if (ret == -ENOENT && dir->ops->cache_negative && epoch_works()) {
+		/* absent for a second, or until the next load/unload */
+		struct fuse_entry_param neg = { .entry_timeout = FS_CACHE_TIMEOUT };
+
+		fs_node_put(dir);
+		fs_unlock();
+		fuse_reply_entry(req, &neg);
+		return;
+	}
 	if (ret)
 		goto out;
 	n = fs_node_obtain(dir, name, &e);
@@ -821,8 +830,8 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	e.ino = n->ino;
 	e.generation = 1;
-	e.attr_timeout = FS_TIMEOUT;
-	e.entry_timeout = FS_TIMEOUT;
+	e.attr_timeout = attr_timeout(n);
+	e.entry_timeout = entry_timeout(n);
 	if (fuse_reply_create(req, &e, fi)) {
 		fs_node_forget(n->ino, 1);
 		handle_free(handle_of(fi));

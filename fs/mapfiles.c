@@ -403,6 +403,7 @@ static int maps_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t pos,
 const struct fs_node_ops fs_maps_dir_ops = {
 	.kind = "maps",
 	.mode = S_IFDIR | 0755,
+	.cache_negative = true,
 	.lookup = maps_lookup,
 	.readdir = maps_readdir,
 };

@@ -393,16 +393,21 @@ static void ent_fail(struct ent *e, int err)
 }
 
 /*
- * Requests answered on the queue thread itself: quick ones.  The rest (a
- * flush may load an object, a readdir list a big map, a write fill an
- * object) go to the queue's workers, pinned to the same CPU, so a long
- * request never holds up the quick ones behind it.
+ * Requests answered on the queue thread itself: quick ones (a write only
+ * fills a handle's buffer, one request at most max_write bytes; a create
+ * makes a node or inserts one map key).  The rest (a flush may load an
+ * object, a readdir list a big map, an unlink unload one) go to the
+ * queue's workers, pinned to the same CPU, so a long request never holds
+ * up the quick ones behind it.
  */
 static bool opcode_inline(uint32_t opcode)
 {
 	switch (opcode) {
 	case FUSE_LOOKUP:
 	case FUSE_GETATTR:
+	case FUSE_SETATTR:
+	case FUSE_CREATE:
+	case FUSE_WRITE:
 	case FUSE_OPEN:
 	case FUSE_OPENDIR:
 	case FUSE_READ:

@@ -233,7 +233,10 @@ expect_eq "counts/1 read (its directory now cached)" "$(cat "$MNT/maps/counts/1"
 check "rm it" rm "$MNT/progs/xdp_count.bpf.o"
 expect_err "maps/counts is gone at once" ENOENT cat "$MNT/maps/counts/.info"
 expect_err "progs/xdp_count is gone at once" ENOENT cat "$MNT/progs/xdp_count/info"
+check "progs/xdp_count.bpf.o is absent (and cached so)" test ! -e "$MNT/progs/xdp_count.bpf.o"
 check "cp it once more" cp "$BPF/xdp_count.bpf.o" "$MNT/progs/"
+expect_eq "the new object's size at once (attributes from create and write)" \
+	"$(stat -c %s "$MNT/progs/xdp_count.bpf.o")" "$(stat -c %s "$BPF/xdp_count.bpf.o")"
 id2=$(our_map_id counts)
 check "a new map id" test -n "$id2" -a "$id2" != "$id1"
 expect_eq "maps/counts/.info shows the new map at once" \
