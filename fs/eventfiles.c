@@ -65,6 +65,7 @@ struct evmap {
 	bool rings;			/* has a reader: rings to drain */
 	uint64_t drain_req, drain_done;	/* drains asked for by readers / done */
 	uint64_t drain_to;		/* the producer's: drain_req it is doing */
+	atomic_uint drain_waiters;	/* readers in drain_sync() */
 	struct evpipe *pipes;
 	struct evmap *next;		/* evs.maps */
 	struct evmap *kick_next;	/* evs.kicks */
@@ -252,6 +253,12 @@ static void stage_flush(struct evmap *e)
 	pthread_mutex_unlock(&e->log_lock);
 	eb_strbuf_reset(&e->stage);
 	e->stage_lines = e->stage_samples = e->stage_lost = 0;
+	if (atomic_load(&e->drain_waiters)) {
+		/* a reader waiting for a drain can go on: the log grew */
+		pthread_mutex_lock(&evs.lock);
+		pthread_cond_broadcast(&evs.drained);
+		pthread_mutex_unlock(&evs.lock);
+	}
 }
 
 static int on_sample(void *ctx, const struct eb_event_sample *s)
@@ -742,7 +749,20 @@ void fs_events_shutdown(void)
  * most DRAIN_WAIT_NS).  So `cat events` or .info right after a program
  * ran shows its samples.  Not from the producer thread.
  */
-static void drain_sync(struct evmap *e)
+static uint64_t log_end(struct evmap *e)
+{
+	uint64_t end;
+
+	pthread_mutex_lock(&e->log_lock);
+	end = e->log.end;
+	pthread_mutex_unlock(&e->log_lock);
+	return end;
+}
+
+/* grown: stop waiting as soon as the log holds more than this many bytes
+ * (a reader that found nothing needs no more; under overload the
+ * producer's drain may take long), or 0 to wait for the drain itself */
+static void drain_sync(struct evmap *e, uint64_t grown)
 {
 	struct timespec dl;
 	uint64_t mine;
@@ -758,10 +778,13 @@ static void drain_sync(struct evmap *e)
 	    !pthread_equal(pthread_self(), evs.thread)) {
 		mine = ++e->drain_req;
 		kick_locked(e);
-		while (e->drain_done < mine && !e->dead && !evs.stop) {
+		atomic_fetch_add(&e->drain_waiters, 1);
+		while (e->drain_done < mine && !e->dead && !evs.stop &&
+		       (!grown || log_end(e) <= grown)) {
 			if (pthread_cond_timedwait(&evs.drained, &evs.lock, &dl))
 				break;
 		}
+		atomic_fetch_sub(&e->drain_waiters, 1);
 	}
 	pthread_mutex_unlock(&evs.lock);
 }
@@ -774,7 +797,7 @@ void fs_events_info(struct fs_map *m, struct eb_strbuf *out)
 
 	if (!e)
 		return;
-	drain_sync(e);
+	drain_sync(e, 0);
 	pthread_mutex_lock(&evs.lock);
 	for (p = e->pipes; p; p = p->next)
 		readers++;
@@ -862,10 +885,11 @@ static int events_read(struct fs_handle *h, size_t size, off_t off, struct eb_st
 	}
 	lo = (uint64_t)((int64_t)off + f->delta);
 	pthread_mutex_lock(&e->log_lock);
-	if (e->rings && lo + size > e->log.end) {
-		/* the read reaches the end: take in what waits in the rings */
+	if (e->rings && lo >= e->log.end) {
+		/* nothing left to read: take in what waits in the rings
+		 * (a reader that keeps up waits for the drain, not more) */
 		pthread_mutex_unlock(&e->log_lock);
-		drain_sync(e);
+		drain_sync(e, lo);
 		pthread_mutex_lock(&e->log_lock);
 	}
 	if (seek && lo >= e->log.start && lo <= e->log.end) {
