@@ -742,13 +742,6 @@ void fs_events_shutdown(void)
 	eb_zclose(&evs.efd);
 }
 
-/*
- * Bring what waits in e's rings into the log before a read is answered
- * (perf samples below the wakeup mark, ring buffer samples the producer
- * has not been woken for yet): the producer drains them and says so (at
- * most DRAIN_WAIT_NS).  So `cat events` or .info right after a program
- * ran shows its samples.  Not from the producer thread.
- */
 static uint64_t log_end(struct evmap *e)
 {
 	uint64_t end;
@@ -759,9 +752,17 @@ static uint64_t log_end(struct evmap *e)
 	return end;
 }
 
-/* grown: stop waiting as soon as the log holds more than this many bytes
+/*
+ * Bring what waits in e's rings into the log before a read is answered
+ * (perf samples below the wakeup mark, ring buffer samples the producer
+ * has not been woken for yet): the producer drains them and says so (at
+ * most DRAIN_WAIT_NS).  So `cat events` or .info right after a program
+ * ran shows its samples.  Not from the producer thread.
+ *
+ * grown: stop waiting as soon as the log holds more than this many bytes
  * (a reader that found nothing needs no more; under overload the
- * producer's drain may take long), or 0 to wait for the drain itself */
+ * producer's drain may take long), or 0 to wait for the drain itself.
+ */
 static void drain_sync(struct evmap *e, uint64_t grown)
 {
 	struct timespec dl;

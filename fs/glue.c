@@ -187,23 +187,34 @@ int fs_text_read(struct fs_handle *h, size_t size, off_t off, struct eb_strbuf *
 
 /* --- lookup and attributes -------------------------------------------------- */
 
+/* The entry of n as the kernel caches it.  0 or -errno (from its stat). */
+static int fill_entry(struct fs_node *n, struct fuse_entry_param *e)
+{
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	ret = node_stat(n, &e->attr);
+	if (ret)
+		return ret;
+	e->ino = n->ino;
+	e->generation = 1;
+	e->attr_timeout = attr_timeout(n);
+	e->entry_timeout = entry_timeout(n);
+	return 0;
+}
+
 static void reply_entry_of(fuse_req_t req, struct fs_node *n)
 {
 	struct fuse_entry_param e;
 	int ret;
 
-	memset(&e, 0, sizeof(e));
-	ret = node_stat(n, &e.attr);
+	ret = fill_entry(n, &e);
 	if (ret) {
 		/* the lookup count was taken: give it back */
 		fs_node_forget(n->ino, 1);
 		reply_err(req, ret);
 		return;
 	}
-	e.ino = n->ino;
-	e.generation = 1;
-	e.attr_timeout = attr_timeout(n);
-	e.entry_timeout = entry_timeout(n);
 	if (fuse_reply_entry(req, &e))
 		fs_node_forget(n->ino, 1);
 }
@@ -816,9 +827,8 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		reply_err(req, ret);
 		return;
 	}
-	memset(&e, 0, sizeof(e));
 	fs_rdlock();
-	ret = node_stat(n, &e.attr);
+	ret = fill_entry(n, &e);
 	if (!ret)
 		ret = open_node(req, n, fi);
 	fs_unlock();
@@ -828,10 +838,6 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		reply_err(req, ret);
 		return;
 	}
-	e.ino = n->ino;
-	e.generation = 1;
-	e.attr_timeout = attr_timeout(n);
-	e.entry_timeout = entry_timeout(n);
 	if (fuse_reply_create(req, &e, fi)) {
 		fs_node_forget(n->ino, 1);
 		handle_free(handle_of(fi));

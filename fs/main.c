@@ -10,6 +10,7 @@
 #define FUSE_USE_VERSION 314
 #include <errno.h>
 #include <fuse_lowlevel.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "info.h"
 #include "log.h"
 #include "objects.h"
+#include "strbuf.h"
 #include "util.h"
 
 struct fs_state fs_st;
@@ -237,7 +239,8 @@ int main(int argc, char *argv[])
 	struct fuse_cmdline_opts opts;
 	struct fuse_session *se = NULL;
 	struct fuse_loop_config *lc;
-	char kopts[128];
+	struct eb_strbuf kopts = EB_STRBUF_INIT;
+	bool added;
 	int ret = 1;
 
 	if (fuse_opt_parse(&args, &cfg, fs_opts, opt_proc))
@@ -305,9 +308,11 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "ebpfs: out of memory\n");
 		goto out_nodes;
 	}
-	snprintf(kopts, sizeof(kopts), "-odefault_permissions,fsname=ebpfs,subtype=ebpfs,"
-		 "max_read=%llu", (unsigned long long)cfg.max_read);
-	if (fuse_opt_add_arg(&args, kopts))
+	eb_strbuf_addf(&kopts, "-odefault_permissions,fsname=ebpfs,subtype=ebpfs,"
+		       "max_read=%llu", (unsigned long long)cfg.max_read);
+	added = !eb_strbuf_error(&kopts) && !fuse_opt_add_arg(&args, kopts.buf);
+	eb_strbuf_release(&kopts);
+	if (!added)
 		goto out_registry;
 	se = fuse_session_new(&args, &fs_fuse_ops, sizeof(fs_fuse_ops), NULL);
 	if (!se)

@@ -44,13 +44,6 @@ sigkill() {
 	check "the dead mount is cleaned" sh -c "! mountpoint -q '$MNT'"
 }
 
-info() { sed -n "s/^$2: //p" "$M/$1/.info"; }
-# logged MAP N: MAP's .info counts N samples.  A function, so that
-# `eventually logged ...` reads .info again at each try (an argument
-# "$(info ...)" would be expanded once, before eventually runs); perf
-# samples below the wakeup watermark reach the log at the next drain.
-logged() { test "$(info "$1" events_samples)" = "$2"; }
-
 # trig N: N samples from fs_events.bpf.o's tracepoint program (one per
 # getppid() of this python process), through the maps' files; with the
 # daemon gone, bpftool writes the config map through its pin instead.

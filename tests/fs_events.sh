@@ -157,13 +157,6 @@ wait_lines() {
 	done
 	return 1
 }
-# info MAP KEY
-info() { sed -n "s/^$2: //p" "$M/$1/.info"; }
-# logged MAP N: MAP's .info counts N samples.  A function, so that
-# `eventually logged ...` reads .info again at each try (an argument
-# "$(info ...)" would be expanded once, before eventually runs); perf
-# samples below the wakeup watermark reach the log at the next drain.
-logged() { test "$(info "$1" events_samples)" = "$2"; }
 
 start_daemon -o max_threads=2 || { not_ok "daemon mounts"; finish; }
 P=$MNT/progs

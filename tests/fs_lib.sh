@@ -264,6 +264,14 @@ for m in json.load(sys.stdin):
         print(m["id"])' "$1"
 }
 
+# info MAP KEY: the value of KEY in maps/MAP/.info ($M is the maps dir)
+info() { sed -n "s/^$2: //p" "$M/$1/.info"; }
+# logged MAP N: MAP's .info counts N samples.  A function, so that
+# `eventually logged ...` reads .info again at each try (an argument
+# "$(info ...)" would be expanded once, before eventually runs); perf
+# samples below the wakeup watermark reach the log at the next drain.
+logged() { test "$(info "$1" events_samples)" = "$2"; }
+
 # no_prog NAME / no_map NAME: the kernel holds no program / map of that
 # name.  Functions, so that `eventually no_map X` asks bpftool again at
 # each try (an argument "$(map_id_by_name X)" is expanded once, before
