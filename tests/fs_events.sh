@@ -247,8 +247,11 @@ expect_line ".info events_format" <(cat "$M/fse_pa/.info") "events_format: struc
 taskset -c 0 python3 "$WORK/ev.py" trig_read 2 "$M/fse_pa/.info" "$M/fse_rb/.info" \
 	>"$WORK/at_once"
 expect_eq "both maps count both samples at once" \
-	"$(grep -E '^events_samples|^slow' "$WORK/at_once" | tr '\n' ' ')" \
+	"$(grep -E '^events_samples' "$WORK/at_once" | tr '\n' ' ')" \
 	"events_samples: $((N + 2)) events_samples: $((N + 2)) "
+# reads slower than 20 ms (sanitizers, a busy machine) may have been
+# helped by the periodic drain: said, not failed (no timing assertions)
+grep '^slow' "$WORK/at_once" | sed 's/^/# the two .info reads were /'
 pid=$(sed -n 's/^pid: //p' "$WORK/at_once")
 for m in fse_pa fse_rb; do
 	tail -2 "$M/$m/events" | sed 's/^[^ ]* cpu=[^ ]* //' >"$WORK/typed.$m"
