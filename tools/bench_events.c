@@ -16,8 +16,8 @@
  *   core            the core's reader (eb_perfbuf with 64 pages per CPU
  *                   and a wakeup per sample, as libbpf's perf_buffer; or
  *                   eb_ringbuf), in this process
- *   core-wm         eb_perfbuf with 1 MiB per CPU and a 128 KiB wakeup
- *                   watermark (the daemon's settings)
+ *   core-wm         eb_perfbuf with 1 MiB per CPU and a wakeup every 8
+ *                   samples (the daemon's settings)
  *   read:PATH       a C reader of an ebpfs `events` file, in this
  *                   process: 1 MiB preads from its size at the start,
  *                   following the growing file (0.5 ms sleeps at EOF)
@@ -230,7 +230,7 @@ static int core_start(struct bench *b)
 {
 	struct eb_perfbuf_opts po = {
 		.pages_per_cpu = b->wm ? 256 : 64,
-		.watermark_bytes = b->wm ? 128 * 1024 : 0,
+		.wakeup_events = b->wm ? 8 : 1,
 		.sample_cb = on_sample, .lost_cb = on_lost, .ctx = b,
 	};
 
@@ -499,8 +499,8 @@ static int cons_pump(struct bench *b, int timeout_ms)
 	switch (b->kind) {
 	case C_CORE:
 		if (b->wm) {
-			/* as the daemon: what waits below the watermark is
-			 * read every 25 ms */
+			/* as the daemon: what waits below its wakeup
+			 * mark is read every 25 ms */
 			ret = eb_perfbuf_poll(b->pb, EB_MIN(timeout_ms, 25));
 			if (ret == 0)
 				ret = eb_perfbuf_consume(b->pb);

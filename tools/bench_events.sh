@@ -7,7 +7,7 @@
 #   core-perfbuf / core-ringbuf   the core's readers, in build/tools/bench_events
 #                                 (perf: 64 pages per CPU, a wakeup per sample)
 #   core-perf-wm                  the core's perf reader with the daemon's
-#                                 settings (1 MiB per CPU, 128 KiB watermark)
+#                                 settings (1 MiB per CPU, a wakeup every 8 samples)
 #   libbpf-perf / libbpf-ring     libbpf's perf_buffer (64 pages per CPU, a
 #                                 wakeup per sample) and ring_buffer, in a
 #                                 small consumer this script compiles with
