@@ -214,21 +214,25 @@ int64_t eb_ringbuf_avail(const struct eb_ringbuf *rb, int i)
 #define RB_STORE_EVERY 4096u
 
 /*
- * Read one ring until it is empty or reaches a busy record.  The sample
- * counter is updated once per call (only this thread writes it).
+ * Read one ring until it is empty or reaches a busy record, at most one
+ * ring's worth of bytes per call: a program that emits faster than the
+ * callbacks run keeps the ring from ever being empty, and the caller
+ * must get its loop back (to serve readers, to read the other rings).
+ * The sample counter is updated once per call (only this thread writes
+ * it).
  */
 static int rb_ring_consume(struct eb_ringbuf *rb, struct rb_ring *r)
 {
 	const uint8_t *data = r->producer + rb->page_size;
-	uint64_t cons, prod, stored, mask = r->size - 1;
+	uint64_t cons, prod, stored, start, mask = r->size - 1;
 	uint64_t every = EB_MIN((uint64_t)RB_STORE_EVERY, r->size / 4);
 	struct eb_event_sample s = { .cpu = -1 };
 	int n = 0, err = 0;
 
-	cons = stored = __atomic_load_n(r->consumer, __ATOMIC_ACQUIRE);
+	cons = stored = start = __atomic_load_n(r->consumer, __ATOMIC_ACQUIRE);
 	for (;;) {
 		prod = __atomic_load_n((uint64_t *)r->producer, __ATOMIC_ACQUIRE);
-		if (cons >= prod)
+		if (cons >= prod || cons - start >= r->size)
 			break;
 		s.time_ns = eb_event_now_ns();
 		while (cons < prod) {

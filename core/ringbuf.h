@@ -67,8 +67,10 @@ int eb_ringbuf_epoll_fd(const struct eb_ringbuf *rb);
  * 0 on timeout, -EINTR, or a callback's -errno. */
 int eb_ringbuf_poll(struct eb_ringbuf *rb, int timeout_ms);
 
-/* Consume every ring without waiting, until each is empty or reaches a
- * busy record.  Returns samples handled or a callback's -errno. */
+/* Consume every ring without waiting, until each is empty, reaches a
+ * busy record or gave one ring's worth of bytes (a ring kept full by a
+ * fast program: call again).  Returns samples handled or a callback's
+ * -errno. */
 int eb_ringbuf_consume(struct eb_ringbuf *rb);
 
 /* Counters over all rings (stats.lost stays 0: a full ring buffer makes
