@@ -266,8 +266,8 @@ expect_eq ".format back to hex" "$(cat "$M/fse_pa/.format")" "hex"
 expect_eq "poll on events_pipe" "$(guard 20 ev poll fse_rb)" \
 	"read-EAGAIN idle-0 ready-POLLIN waited lines-3 idle-0 blocked-1"
 
-# --- a perf sample reaches events_pipe soon (the rings wake the daemon at a
-# watermark; what waits below it is read every 25 ms) ---
+# --- a perf sample reaches events_pipe soon (the rings wake the daemon
+# every 8 samples; what waits below that is read every 25 ms) ---
 expect_eq "perf sample latency under 250 ms" "$(guard 20 ev latency fse_pa)" "fast"
 
 # --- blocked readers stall nothing else (the daemon has 2 threads) ---

@@ -269,7 +269,7 @@ info() { sed -n "s/^$2: //p" "$M/$1/.info"; }
 # logged MAP N: MAP's .info counts N samples.  A function, so that
 # `eventually logged ...` reads .info again at each try (an argument
 # "$(info ...)" would be expanded once, before eventually runs); perf
-# samples below the wakeup watermark reach the log at the next drain.
+# samples below the wakeup mark (8 per CPU) reach the log at the next drain.
 logged() { test "$(info "$1" events_samples)" = "$2"; }
 
 # no_prog NAME / no_map NAME: the kernel holds no program / map of that
