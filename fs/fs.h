@@ -276,6 +276,11 @@ int fs_text_read(struct fs_handle *h, size_t size, off_t off, struct eb_strbuf *
 #define FS_INO_ROOT	1
 #define FS_INO_PROGS	2
 #define FS_INO_MAPS	3
+#define FS_INO_SYS		4	/* sys/ and its four directories */
+#define FS_INO_SYS_PROGS	5
+#define FS_INO_SYS_MAPS		6
+#define FS_INO_SYS_LINKS	7
+#define FS_INO_SYS_BTF		8
 
 struct fs_state {
 	const struct fs_config *cfg;

@@ -140,6 +140,11 @@ struct fs_map *fs_map_find(const char *name)
 	return NULL;
 }
 
+struct fs_backing *fs_map_backing(struct fs_map *m)
+{
+	return &m->b;
+}
+
 const char *fs_map_name(const struct fs_map *m)
 {
 	return m->name;
@@ -1132,4 +1137,11 @@ static const struct fs_node_ops map_dump_ops = {
 	.mode = S_IFREG | 0444,
 	.live = true,
 	.read = map_dump_read,
+};
+
+const struct fs_map_kinds fs_map_kinds = {
+	.dir = &map_dir_ops,
+	.key = &key_ops,
+	.info = &map_info_ops,
+	.dump = &map_dump_ops,
 };

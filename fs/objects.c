@@ -186,8 +186,7 @@ static char *map_fs_name(const struct eb_object *eo, const struct eb_obj_map *m)
 	return eb_strbuf_detach(&sb, NULL);
 }
 
-/* How to spell a key or value of this BTF type and size. */
-static enum fs_fmt btf_fmt(const struct eb_btf *btf, uint32_t type_id, uint32_t size)
+enum fs_fmt fs_btf_fmt(const struct eb_btf *btf, uint32_t type_id, uint32_t size)
 {
 	const struct btf_type *t;
 	int id;
@@ -222,8 +221,8 @@ static void map_desc(const struct eb_object *eo, const struct eb_obj_map *m,
 	d->name = name;
 	d->fd = fd;
 	d->pinning = m->pinning;
-	d->key_fmt = btf_fmt(btf, m->btf_key_type_id, m->key_size);
-	d->val_fmt = btf_fmt(btf, m->btf_value_type_id, m->value_size);
+	d->key_fmt = fs_btf_fmt(btf, m->btf_key_type_id, m->key_size);
+	d->val_fmt = fs_btf_fmt(btf, m->btf_value_type_id, m->value_size);
 	if (m->origin == EB_MAP_DATA)
 		d->val_fmt = FS_FMT_HEX;
 }

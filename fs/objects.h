@@ -29,6 +29,7 @@
 #include "fmt.h"
 #include "fs.h"
 
+struct eb_btf;
 struct fs_map;
 
 /* A program: a directory in progs/. */
@@ -90,6 +91,9 @@ void fs_objects_restore(void);
 void fs_objects_fini(void);
 /* progs/.last_error: append its contents to out. */
 void fs_last_error_render(struct eb_strbuf *out);
+/* How to spell a key or value of BTF type type_id (0: none; btf may be
+ * NULL) and size bytes. */
+enum fs_fmt fs_btf_fmt(const struct eb_btf *btf, uint32_t type_id, uint32_t size);
 
 /* --- mapfiles.c: maps -------------------------------------------------------- */
 
@@ -123,12 +127,24 @@ int fs_map_register(struct fs_map *m);
 void fs_map_unregister(struct fs_map *m);
 /* Drop every registered map (exit). */
 void fs_maps_fini(void);
+/* The backing inside m (nodes showing m hold a reference to it). */
+struct fs_backing *fs_map_backing(struct fs_map *m);
+/* The node kinds of maps/NAME/, for sys/maps/ID/ (sysfiles.c), which
+ * shows them over transient maps. */
+struct fs_map_kinds {
+	const struct fs_node_ops *dir, *key, *info, *dump;
+};
+extern const struct fs_map_kinds fs_map_kinds;
 
 /* --- progfiles.c ----------------------------------------------------------- */
 
 extern const struct fs_node_ops fs_prog_dir_ops;
 /* Free a program (backing destroy). */
 void fs_prog_destroy(struct fs_backing *b);
+/* progs/NAME/info and xlated of program fd, appended to out; p (NULL:
+ * a program not loaded here) adds what the loader knows.  0 or -errno. */
+int fs_prog_info_render(int fd, const struct fs_prog *p, struct eb_strbuf *out);
+int fs_prog_xlated_render(int fd, struct eb_strbuf *out);
 
 /* --- pin.c -------------------------------------------------------------------- */
 

@@ -50,9 +50,8 @@ static struct fs_prog *node_prog(const struct fs_node *n)
 
 /* --- info --------------------------------------------------------------------- */
 
-static int info_render(struct fs_handle *h, struct eb_strbuf *out)
+int fs_prog_info_render(int fd, const struct fs_prog *p, struct eb_strbuf *out)
 {
-	struct fs_prog *p = node_prog(h->node);
 	struct eb_prog_info info;
 	char tag[EB_TAG_HEX_LEN], when[64];
 	const char *s;
@@ -61,25 +60,26 @@ static int info_render(struct fs_handle *h, struct eb_strbuf *out)
 	int ret;
 
 	memset(&info, 0, sizeof(info));
-	ret = eb_prog_info_by_fd(p->fd, &info);
+	ret = eb_prog_info_by_fd(fd, &info);
 	if (ret)
 		return ret;
 	eb_tag_to_hex(info.tag, tag);
 	eb_strbuf_addf(out, "id: %u\n", info.id);
-	eb_strbuf_addf(out, "name: %s\n", p->name);
+	eb_strbuf_addf(out, "name: %s\n", p ? p->name : info.name);
 	eb_strbuf_addf(out, "kernel_name: %s\n", info.name);
 	s = eb_prog_type_str(info.type);
 	if (s)
 		eb_strbuf_addf(out, "type: %s\n", s);
 	else
 		eb_strbuf_addf(out, "type: %u\n", info.type);
-	s = p->expected_attach_type || p->type == BPF_PROG_TYPE_CGROUP_SKB ?
+	/* the kernel does not report the expected attach type (info.h) */
+	s = p && (p->expected_attach_type || p->type == BPF_PROG_TYPE_CGROUP_SKB) ?
 		eb_attach_type_str(p->expected_attach_type) : "-";
 	eb_strbuf_addf(out, "attach_type: %s\n", s ? s : "-");
-	eb_strbuf_addf(out, "section: %s\n", p->sec_name);
+	eb_strbuf_addf(out, "section: %s\n", p ? p->sec_name : "-");
 	eb_strbuf_addf(out, "tag: %s\n", tag);
-	eb_strbuf_addf(out, "object: %s\n", p->obj_name);
-	eb_strbuf_addf(out, "license: %s\n", p->license);
+	eb_strbuf_addf(out, "object: %s\n", p ? p->obj_name : "-");
+	eb_strbuf_addf(out, "license: %s\n", p ? p->license : "-");
 	eb_strbuf_addf(out, "gpl_compatible: %s\n", info.gpl_compatible ? "yes" : "no");
 	if (localtime_r(&info.load_time.tv_sec, &tm) &&
 	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm))
@@ -99,22 +99,33 @@ static int info_render(struct fs_handle *h, struct eb_strbuf *out)
 	return 0;
 }
 
-/* --- xlated ------------------------------------------------------------------------ */
-
-static int xlated_render(struct fs_handle *h, struct eb_strbuf *out)
+static int info_render(struct fs_handle *h, struct eb_strbuf *out)
 {
 	struct fs_prog *p = node_prog(h->node);
+
+	return fs_prog_info_render(p->fd, p, out);
+}
+
+/* --- xlated ------------------------------------------------------------------------ */
+
+int fs_prog_xlated_render(int fd, struct eb_strbuf *out)
+{
 	struct eb_disasm_opts opts = { .no_bytes = true };
 	struct bpf_insn *insns = NULL;
 	uint32_t cnt = 0;
 	int ret;
 
-	ret = eb_prog_xlated_insns(p->fd, &insns, &cnt);
+	ret = eb_prog_xlated_insns(fd, &insns, &cnt);
 	if (ret)
 		return ret;
 	ret = eb_disasm_prog(insns, cnt, &opts, out);
 	free(insns);
 	return ret < 0 ? ret : 0;
+}
+
+static int xlated_render(struct fs_handle *h, struct eb_strbuf *out)
+{
+	return fs_prog_xlated_render(node_prog(h->node)->fd, out);
 }
 
 /* --- log ------------------------------------------------------------------------------ */

@@ -2,12 +2,13 @@
 /*
  * root.c - the mount's root directory and the permanent nodes.
  *
- *   /        progs/ and maps/
+ *   /        progs/, maps/ and sys/ (sysfiles.c)
  */
 #include <errno.h>
 #include <string.h>
 
 #include "fs.h"
+#include "sysfiles.h"
 #include "util.h"
 
 static const struct {
@@ -17,6 +18,7 @@ static const struct {
 } root_entries[] = {
 	{ "progs", FS_INO_PROGS, &fs_progs_dir_ops },
 	{ "maps", FS_INO_MAPS, &fs_maps_dir_ops },
+	{ "sys", FS_INO_SYS, &fs_sys_dir_ops },
 };
 
 static int root_lookup(struct fs_node *dir, const char *name, struct fs_entry *out)
@@ -62,5 +64,5 @@ int fs_tree_init(void)
 					   root_entries[i].name, root_entries[i].ops))
 			return -ENOMEM;
 	}
-	return 0;
+	return fs_sys_tree_init();
 }
