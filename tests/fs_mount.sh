@@ -22,7 +22,7 @@ DPID=$(pgrep -f -x "$EBPFS $MNT -o pin_dir=$PIN" | head -1)
 check "daemon process found" test -n "$DPID"
 check "pin dir created on bpffs" test -d "$PIN"
 
-expect_eq "ls /" "$(ls "$MNT" | tr '\n' ' ')" "maps progs "
+expect_eq "ls /" "$(ls "$MNT" | tr '\n' ' ')" "maps progs sys "
 expect_eq "ls progs/ empty" "$(ls "$MNT/progs")" ""
 expect_eq "ls maps/ empty" "$(ls "$MNT/maps")" ""
 expect_eq "progs/.last_error empty" "$(cat "$MNT/progs/.last_error")" ""
