@@ -79,10 +79,15 @@ static struct {
 
 /* --- failure reporting ------------------------------------------------------- */
 
+static bool reported;
+
 static void report_seed(void)
 {
 	char line[128];
-	int n = snprintf(line, sizeof(line), "FAIL seed=%" PRIu64 " (%s)\n",
+	int n;
+
+	reported = true;
+	n = snprintf(line, sizeof(line), "FAIL seed=%" PRIu64 " (%s)\n",
 			 fz.iter_seed, fz.what ? fz.what : "?");
 
 	if (n > 0 && write(2, line, (size_t)n) < 0)
@@ -96,6 +101,15 @@ static void on_alarm(int sig)
 		_exit(3);
 	report_seed();
 	_exit(2);
+}
+
+/* UBSan (halt_on_error with abort_on_error) and failed asserts end here */
+static void on_abort(int sig)
+{
+	if (!reported)
+		report_seed();
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 __attribute__((format(printf, 1, 2), noreturn))
@@ -252,28 +266,34 @@ static void mutate_field(struct mbuf *m, size_t off, unsigned int width)
 	}
 }
 
-/* The ELF view of the (possibly already mutated) buffer, bounds-checked. */
+/* The ELF view of the (possibly already mutated) buffer, bounds-checked;
+ * headers are copied out (the buffer may hold them at any alignment). */
+#define VIEW_MAX_SEC 1024
+
 struct elf_view {
-	const Elf64_Ehdr *eh;
+	Elf64_Ehdr eh;
 	size_t shoff;
 	unsigned int shnum;
 	size_t shstr_off, shstr_size;
+	Elf64_Shdr sh[VIEW_MAX_SEC];
 };
 
 static bool elf_view(const struct mbuf *m, struct elf_view *v)
 {
+	const Elf64_Shdr *s;
+
 	if (m->len < sizeof(Elf64_Ehdr))
 		return false;
-	v->eh = (const Elf64_Ehdr *)m->b;
-	v->shoff = v->eh->e_shoff;
-	v->shnum = v->eh->e_shnum;
+	memcpy(&v->eh, m->b, sizeof(v->eh));
+	v->shoff = v->eh.e_shoff;
+	v->shnum = v->eh.e_shnum;
 	if (v->shoff > m->len || v->shnum > (m->len - v->shoff) / sizeof(Elf64_Shdr) ||
-	    v->shnum == 0)
+	    v->shnum == 0 || v->shnum > VIEW_MAX_SEC)
 		return false;
+	memcpy(v->sh, m->b + v->shoff, v->shnum * sizeof(Elf64_Shdr));
 	v->shstr_off = v->shstr_size = 0;
-	if (v->eh->e_shstrndx < v->shnum) {
-		const Elf64_Shdr *s = (const Elf64_Shdr *)(m->b + v->shoff) + v->eh->e_shstrndx;
-
+	if (v->eh.e_shstrndx < v->shnum) {
+		s = &v->sh[v->eh.e_shstrndx];
 		if (s->sh_offset <= m->len && s->sh_size <= m->len - s->sh_offset) {
 			v->shstr_off = s->sh_offset;
 			v->shstr_size = s->sh_size;
@@ -284,7 +304,8 @@ static bool elf_view(const struct mbuf *m, struct elf_view *v)
 
 static const Elf64_Shdr *elf_shdr(const struct mbuf *m, const struct elf_view *v, unsigned int i)
 {
-	return (const Elf64_Shdr *)(m->b + v->shoff) + i;
+	(void)m;
+	return &v->sh[i];
 }
 
 static bool sec_in_file(const struct mbuf *m, const Elf64_Shdr *s)
@@ -471,12 +492,121 @@ static bool mutate_rel(struct mbuf *m, const struct elf_view *v)
 	return true;
 }
 
-/* BTF: header fields, a type record word, or a name offset. */
+/*
+ * BTF, type-aware: the records are walked and one field is set to a value
+ * the parser accepts (a valid type id, a valid name offset, a flipped
+ * kind among records of the same layout) or a boundary value, so the
+ * mutation reaches the loader's use of BTF and not only BTF validation.
+ */
+enum btf_field { BF_TYPE, BF_NAME, BF_NUM, BF_INFO };
+
+#define BTF_MAX_FIELDS 4096
+
+struct btf_fields {
+	uint32_t off[BTF_MAX_FIELDS];
+	uint8_t cls[BTF_MAX_FIELDS];
+	unsigned int n;
+	uint32_t ntypes;	/* ids 1 .. ntypes */
+	uint32_t str_len;
+};
+
+static void bf_add(struct btf_fields *f, size_t off, enum btf_field cls)
+{
+	if (f->n < BTF_MAX_FIELDS) {
+		f->off[f->n] = (uint32_t)off;
+		f->cls[f->n++] = (uint8_t)cls;
+	}
+}
+
+static bool btf_walk(const struct mbuf *m, size_t base, size_t size, struct btf_fields *f)
+{
+	uint32_t hdr_len = get32(m, base + 4), type_off = get32(m, base + 8);
+	uint32_t type_len = get32(m, base + 12);
+	size_t p, end;
+
+	f->n = 0;
+	f->ntypes = 0;
+	f->str_len = get32(m, base + 20);
+	if ((uint64_t)hdr_len + type_off + type_len > size)
+		return false;
+	p = base + hdr_len + type_off;
+	end = p + type_len;
+	while (p + 12 <= end) {
+		uint32_t info = get32(m, p);
+		unsigned int kind = (info >> 24) & 0x1f, vlen = info & 0xffff, i;
+		size_t extra;
+
+		bf_add(f, p, BF_NAME);
+		bf_add(f, p + 4, BF_INFO);
+		switch (kind) {
+		case BTF_KIND_INT:
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+		case BTF_KIND_DATASEC:
+		case BTF_KIND_FLOAT:
+			bf_add(f, p + 8, BF_NUM);
+			break;
+		default:
+			bf_add(f, p + 8, BF_TYPE);
+		}
+		p += 12;
+		switch (kind) {
+		case BTF_KIND_INT:
+		case BTF_KIND_VAR:
+		case BTF_KIND_DECL_TAG:
+			extra = 4;
+			bf_add(f, p, BF_NUM);
+			break;
+		case BTF_KIND_ARRAY:
+			extra = 12;
+			bf_add(f, p, BF_TYPE);
+			bf_add(f, p + 4, BF_TYPE);
+			bf_add(f, p + 8, BF_NUM);
+			break;
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+			extra = (size_t)vlen * 12;
+			for (i = 0; i < vlen && p + i * 12 + 12 <= end; i++) {
+				bf_add(f, p + i * 12, BF_NAME);
+				bf_add(f, p + i * 12 + 4, BF_TYPE);
+				bf_add(f, p + i * 12 + 8, BF_NUM);
+			}
+			break;
+		case BTF_KIND_ENUM:
+		case BTF_KIND_FUNC_PROTO:
+			extra = (size_t)vlen * 8;
+			for (i = 0; i < vlen && p + i * 8 + 8 <= end; i++) {
+				bf_add(f, p + i * 8, BF_NAME);
+				bf_add(f, p + i * 8 + 4, kind == BTF_KIND_ENUM ? BF_NUM : BF_TYPE);
+			}
+			break;
+		case BTF_KIND_DATASEC:
+		case BTF_KIND_ENUM64:
+			extra = (size_t)vlen * 12;
+			for (i = 0; i < vlen && p + i * 12 + 12 <= end; i++) {
+				bf_add(f, p + i * 12, kind == BTF_KIND_DATASEC ? BF_TYPE : BF_NAME);
+				bf_add(f, p + i * 12 + 4, BF_NUM);
+				bf_add(f, p + i * 12 + 8, BF_NUM);
+			}
+			break;
+		default:
+			extra = 0;
+		}
+		p += extra;
+		f->ntypes++;
+	}
+	return f->n > 0;
+}
+
 static bool mutate_btf(struct mbuf *m, const struct elf_view *v)
 {
+	static struct btf_fields f;
 	int sec = pick_section(m, v, is_btf);
 	const Elf64_Shdr *s;
-	size_t base, hdr_len, types, nwords;
+	size_t base, off;
+	unsigned int k;
 
 	if (sec < 0)
 		return false;
@@ -484,48 +614,71 @@ static bool mutate_btf(struct mbuf *m, const struct elf_view *v)
 	base = s->sh_offset;
 	if (s->sh_size < 24)
 		return false;
-	if (rnd_below(4) == 0) {
+	if (rnd_below(10) == 0) {
 		/* magic/version/flags (4 bytes) and the five u32 fields */
-		size_t f = rnd_below(6);
+		size_t fld = rnd_below(6);
 
-		if (f == 0)
+		if (fld == 0)
 			mutate_field(m, base + rnd_below(4), 1);
 		else
-			mutate_field(m, base + f * 4, 4);
+			mutate_field(m, base + fld * 4, 4);
 		return true;
 	}
-	hdr_len = get32(m, base + 4);
-	types = base + hdr_len + get32(m, base + 8);
-	nwords = get32(m, base + 12) / 4;
-	if (hdr_len > s->sh_size || types < base || types > m->len || !nwords ||
-	    nwords > (m->len - types) / 4)
+	if (!btf_walk(m, base, s->sh_size, &f))
 		return false;
-	{
-		size_t w = types + rnd_below(nwords) * 4;
+	k = (unsigned int)rnd_below(f.n);
+	off = f.off[k];
+	switch (f.cls[k]) {
+	case BF_TYPE:
+		if (rnd_below(8) == 0)
+			mutate_field(m, off, 4);
+		else
+			put32(m, off, (uint32_t)rnd_below(f.ntypes + 1));
+		break;
+	case BF_NAME:
+		if (rnd_below(8) == 0)
+			mutate_field(m, off, 4);
+		else
+			put32(m, off, rnd_below(4) ? (uint32_t)rnd_below(f.str_len) : 0);
+		break;
+	case BF_INFO: {
+		/* kinds of the same layout, kflag, vlen one less / more */
+		static const uint8_t same[][6] = {
+			{ BTF_KIND_PTR, BTF_KIND_TYPEDEF, BTF_KIND_VOLATILE, BTF_KIND_CONST,
+			  BTF_KIND_RESTRICT, BTF_KIND_TYPE_TAG },
+			{ BTF_KIND_FUNC, BTF_KIND_FWD, BTF_KIND_PTR, BTF_KIND_FLOAT,
+			  BTF_KIND_TYPEDEF, BTF_KIND_CONST },
+			{ BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_DATASEC, BTF_KIND_ENUM64,
+			  BTF_KIND_STRUCT, BTF_KIND_UNION },
+			{ BTF_KIND_ENUM, BTF_KIND_FUNC_PROTO, BTF_KIND_ENUM, BTF_KIND_FUNC_PROTO,
+			  BTF_KIND_ENUM, BTF_KIND_FUNC_PROTO },
+			{ BTF_KIND_INT, BTF_KIND_VAR, BTF_KIND_DECL_TAG, BTF_KIND_INT,
+			  BTF_KIND_VAR, BTF_KIND_DECL_TAG },
+		};
+		uint32_t info = get32(m, off);
+		unsigned int kind = (info >> 24) & 0x1f, g, j;
 
-		switch (rnd_below(5)) {
-		case 0: {	/* info word: kind / vlen / kflag */
-			uint32_t info = get32(m, w);
-
-			switch (rnd_below(3)) {
-			case 0:
-				info = (info & ~(0x1fu << 24)) | (uint32_t)rnd_below(32) << 24;
-				break;
-			case 1:
-				info = (info & ~0xffffu) | (uint32_t)(rnd_below(2) ? rnd_below(8) : 0xffff);
-				break;
-			default:
-				info ^= 1u << 31;
-			}
-			put32(m, w, info);
+		switch (rnd_below(4)) {
+		case 0:
+			info ^= 1u << 31;
 			break;
-		}
-		case 1:		/* a type id: small */
-			put32(m, w, (uint32_t)rnd_below(200));
+		case 1:
+			info = (info & ~0xffffu) | ((info + (rnd_below(2) ? 1 : 0xffff)) & 0xffff);
 			break;
 		default:
-			mutate_field(m, w, 4);
+			for (g = 0; g < EB_ARRAY_SIZE(same); g++)
+				for (j = 0; j < 6; j++)
+					if (same[g][j] == kind)
+						goto found;
+			break;
+found:
+			info = (info & ~(0x1fu << 24)) | (uint32_t)same[g][rnd_below(6)] << 24;
 		}
+		put32(m, off, info);
+		break;
+	}
+	default:
+		mutate_field(m, off, 4);
 	}
 	return true;
 }
@@ -597,11 +750,14 @@ static bool mutate_data(struct mbuf *m, const struct elf_view *v)
 
 static void mutate_generic(struct mbuf *m)
 {
-	size_t off, n, k;
+	size_t off, n, k = rnd_below(8);
 
 	if (!m->len)
 		return;
-	switch (rnd_below(8)) {
+	/* size changes mostly end at the section header table: make them rarer */
+	if (k >= 3 && k <= 5 && rnd_below(3))
+		k = rnd_below(2) ? 0 : 6;
+	switch (k) {
 	case 0:		/* bit flip */
 		off = rnd_below(m->len);
 		m->b[off] ^= (unsigned char)(1u << rnd_below(8));
@@ -651,7 +807,7 @@ static void mutate_elf(struct mbuf *m)
 	unsigned int rounds = 1 + (unsigned int)rnd_below(rnd_below(4) ? 2 : 8);
 
 	while (rounds--) {
-		struct elf_view v;
+		static struct elf_view v;
 		bool done = false;
 
 		if (rnd_below(3) && elf_view(m, &v)) {
@@ -1204,6 +1360,7 @@ int main(int argc, char **argv)
 	if (__sanitizer_set_death_callback)
 		__sanitizer_set_death_callback(report_seed);
 	signal(SIGALRM, on_alarm);
+	signal(SIGABRT, on_abort);
 	if (!strcmp(mode, "load")) {
 		r = eb_btf_load_vmlinux(&fz.vmlinux);
 		if (r) {
