@@ -948,6 +948,11 @@ static void test_bad_maps(void **state)
 	sym(&b, "legacy_lru")->st_size = 0;
 	expect_refusal(&b, b.size, -EINVAL, "section 'maps'", "'legacy_lru'",
 		       "past the section end", NULL);
+	/* a legacy record between two records (overlapping its neighbours) */
+	load_blob("legacy_maps", &b);
+	sym(&b, "legacy_lru")->st_value = 24;
+	expect_refusal(&b, b.size, -EINVAL, "section 'maps'", "'legacy_lru'",
+		       "record at 24", "not a multiple of the record size 20", NULL);
 	/* records that do not divide the section */
 	load_blob("legacy_maps", &b);
 	shdr(&b, "maps")->sh_size = 61;
