@@ -942,6 +942,31 @@ static int map_too_big(const struct eb_obj_map *map, void *ctx)
 
 static int fd_base = -1;
 
+/* kconfig text for the object's __kconfig externs, values hostile or not */
+static void make_kconfig(const struct eb_object *obj, struct eb_strbuf *sb)
+{
+	static const char *const vals[] = {
+		"y", "n", "m", "\"str\"", "\"\"", "\"", "\"a\\\"b\"", "\"abc", "0",
+		"-1", "0x7fffffffffffffff", "18446744073709551616", "-9223372036854775809",
+		"255", "256", "-129", "65536", "", "yes", "0x", "1e3", " 1", "1 ",
+		"\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"",
+	};
+	unsigned int i;
+
+	for (i = 0; i < eb_object_extern_cnt(obj); i++) {
+		const struct eb_obj_extern *e = eb_object_extern(obj, i);
+
+		if (e->kind != EB_EXT_KCONFIG)
+			continue;
+		if (rnd_below(5) == 0)
+			eb_strbuf_addf(sb, "# %s is not set\n", e->name);
+		else
+			eb_strbuf_addf(sb, "%s=%s\n", e->name, vals[rnd_below(EB_ARRAY_SIZE(vals))]);
+	}
+	if (sb->len && rnd_below(4) == 0)
+		sb->buf[rnd_below(sb->len)] = (char)rnd();
+}
+
 static void run_object(const struct seed_obj *so, struct mbuf *m, bool load, uint64_t *stats)
 {
 	struct eb_strbuf err = EB_STRBUF_INIT;
@@ -982,10 +1007,16 @@ static void run_object(const struct seed_obj *so, struct mbuf *m, bool load, uin
 			.map_reuse = map_too_big,
 			.log_size = 4096,
 		};
+		struct eb_strbuf kc = EB_STRBUF_INIT;
 		unsigned int j;
 
+		if (rnd_below(2)) {
+			make_kconfig(obj, &kc);
+			lo.kconfig = kc.buf;
+		}
 		fz.warns = 0;
 		r = eb_object_load(obj, &lo);
+		eb_strbuf_release(&kc);
 		CHECK(r <= 0, "load returned %d", r);
 		if (r) {
 			CHECK(fz.warns >= 1 && eb_object_errmsg(obj)[0], "load %d without a message",
