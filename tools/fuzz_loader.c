@@ -26,6 +26,7 @@
  *   -L N     leak check every N iterations (LeakSanitizer builds), 0: off
  *   -o FILE  write the (last) mutated input to FILE (replaying one seed)
  *   -v       print every iteration's seed, object and result
+ *   -1       strict: a failed open emits exactly one warning (object.h)
  *
  * Every failed check prints "FAIL seed=S ..." and aborts, so the seed of
  * the iteration at fault is on stderr; a sanitizer report or a hang
@@ -72,6 +73,7 @@ static struct {
 	unsigned int leak_every;
 	const char *out_path;
 	bool verbose;
+	bool strict;		/* -1: exactly one warning per failed open */
 	bool quiet_log;
 	unsigned int warns;		/* eb_warn lines of this iteration */
 	struct eb_btf *vmlinux;
@@ -129,8 +131,10 @@ static void fail(const char *fmt, ...)
 
 static void count_log(enum eb_log_level level, const char *msg)
 {
+	/* a non-fatal fault ("..., ignoring BTF") and the lines explaining it
+	 * do not count against the failure's one line */
 	if (level == EB_LOG_WARN)
-		fz.warns++;
+		fz.warns = strstr(msg, "ignoring") ? 0 : fz.warns + 1;
 	if (!fz.quiet_log)
 		fprintf(stderr, "  log: %s\n", msg);
 }
@@ -993,6 +997,7 @@ static void run_object(const struct seed_obj *so, struct mbuf *m, bool load, uin
 		      "open: unexpected %d", r);
 		CHECK(!obj, "open failed (%d) but set *out", r);
 		CHECK(fz.warns >= 1 && err.len > 0, "open failed (%d) without a message", r);
+		CHECK(!fz.strict || fz.warns == 1, "open failed (%d) with %u warnings", r, fz.warns);
 		stats[0]++;
 		if (fz.verbose)
 			fprintf(stderr, "seed %" PRIu64 " %s: open %d: %s\n", fz.iter_seed, so->name,
@@ -1313,7 +1318,7 @@ static int read_seeds(const char *dir, struct seed_obj **out, size_t *n)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: fuzz_loader [-n N] [-s SEED] [-t SECS] [-L N] [-o FILE] [-z GZ] [-v] "
+	fprintf(stderr, "usage: fuzz_loader [-n N] [-s SEED] [-t SECS] [-L N] [-o FILE] [-z GZ] [-v] [-1] "
 		"elf|load|disasm|gzip|fmt [DIR]\n");
 	exit(1);
 }
@@ -1327,7 +1332,7 @@ int main(int argc, char **argv)
 	struct mbuf m;
 	int opt, r;
 
-	while ((opt = getopt(argc, argv, "n:s:t:L:o:z:v")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:t:L:o:z:v1")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtoull(optarg, NULL, 0);
@@ -1349,6 +1354,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			fz.verbose = true;
+			break;
+		case '1':
+			fz.strict = true;
 			break;
 		default:
 			usage();
