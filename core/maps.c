@@ -407,6 +407,11 @@ static int collect_legacy_maps(struct eb_object *obj)
 				 (unsigned long long)sec->size);
 			return -EINVAL;
 		}
+		if (s->value % rec) {
+			obj_warn(obj, "elf", "section 'maps': map '%s' record at %llu is not a multiple of the record size %llu",
+				 s->name, (unsigned long long)s->value, (unsigned long long)rec);
+			return -EINVAL;
+		}
 		m->sec_off = (uint32_t)s->value;
 		memcpy(def, (const char *)d->buf + s->value, sizeof(def));
 		m->type = def[0];

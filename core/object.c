@@ -517,8 +517,12 @@ static int fixup_datasec(struct eb_object *obj, uint32_t id, const struct btf_ty
 			obj_warn(obj, "btf", "DATASEC '%s': no symbol for variable '%s'", name, vname);
 			return -EINVAL;
 		}
-		if (sym->value > UINT32_MAX)
+		if (sym->value > obj->secs[sec].size) {
+			obj_warn(obj, "btf", "DATASEC '%s': variable '%s' at %llu is outside the section (%llu bytes)",
+				 name, vname, (unsigned long long)sym->value,
+				 (unsigned long long)obj->secs[sec].size);
 			return -EINVAL;
+		}
 		err = eb_btf_set_secinfo_offset(obj->btf, id, i, (uint32_t)sym->value);
 		if (err)
 			return err;

@@ -861,6 +861,18 @@ static void test_bad_symbol(void **state)
 	load_blob("xdp_count", &b);
 	sym(&b, "xdp_count")->st_name = 0xffffff;
 	expect_refusal(&b, b.size, -EINVAL, "bad name offset", NULL);
+	/* an untyped symbol (not bounds-checked as an object) placing a
+	 * DATASEC variable past its section, beyond 4 GiB and just past it */
+	load_blob("globals", &b);
+	sym(&b, "data_val")->st_info = ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE);
+	sym(&b, "data_val")->st_value = 0x100000000ull;
+	expect_refusal(&b, b.size, -EINVAL, "DATASEC '.data'", "variable 'data_val' at 4294967296",
+		       "outside the section", NULL);
+	load_blob("globals", &b);
+	sym(&b, "data_val")->st_info = ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE);
+	sym(&b, "data_val")->st_value = 0x1000;
+	expect_refusal(&b, b.size, -EINVAL, "DATASEC '.data'", "variable 'data_val' at 4096",
+		       "outside the section", NULL);
 }
 
 static void test_bad_relocation(void **state)
@@ -948,6 +960,11 @@ static void test_bad_maps(void **state)
 	sym(&b, "legacy_lru")->st_size = 0;
 	expect_refusal(&b, b.size, -EINVAL, "section 'maps'", "'legacy_lru'",
 		       "past the section end", NULL);
+	/* a legacy record between two records (overlapping its neighbours) */
+	load_blob("legacy_maps", &b);
+	sym(&b, "legacy_lru")->st_value = 24;
+	expect_refusal(&b, b.size, -EINVAL, "section 'maps'", "'legacy_lru'",
+		       "record at 24", "not a multiple of the record size 20", NULL);
 	/* records that do not divide the section */
 	load_blob("legacy_maps", &b);
 	shdr(&b, "maps")->sh_size = 61;
