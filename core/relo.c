@@ -609,8 +609,10 @@ static int rebase_ext(const struct link *lk, const struct eb_btf_ext_sec *(*get)
 
 		if (!es || !es->nr)
 			continue;
-		if (rec && es->rec_size != rec)
+		if (rec && es->rec_size != rec) {
+			free(buf);
 			return -EINVAL;
+		}
 		rec = es->rec_size;
 		for (j = 0; j < es->nr; j++) {
 			const char *src = (const char *)es->recs + (size_t)j * rec;
