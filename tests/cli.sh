@@ -364,7 +364,7 @@ else
 	check "a failed load pins nothing" test ! -e "$PIN_ROOT/reject"
 	left=yes
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		if ! bpftool map list 2>/dev/null | grep -q ' name reject_map '; then left=no; break; fi
+		if ! grep -q ' name reject_map ' <<<"$(bpftool map list 2>/dev/null)"; then left=no; break; fi
 		sleep 0.2
 	done
 	check "a failed load leaves no map reject_map in the kernel" test "$left" = no

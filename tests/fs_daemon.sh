@@ -157,7 +157,7 @@ done
 expect_eq "progs/ empty" "$(ls "$P")" ""
 expect_eq "no pins left" "$(find "$PIN" -mindepth 2 | wc -l)" 0
 check "fusermount3 -u ends the daemon" stop_daemon
-if cat "$WORK"/san* 2>/dev/null | grep -Eq 'Sanitizer|runtime error'; then
+if grep -Eqs 'Sanitizer|runtime error' "$WORK"/san*; then
 	not_ok "sanitizer report of the detached daemon"
 	cat "$WORK"/san* | head -40 | sed 's/^/#   /'
 else

@@ -73,7 +73,9 @@ expect_err() {
 		not_ok "$desc: succeeded, wanted $name"
 		return
 	fi
-	if printf '%s' "$out" | grep -Fq -- "$msg"; then
+	# (no `printf | grep -q` under pipefail: bash writes line by line,
+	# and grep leaving at the first match can SIGPIPE the next write)
+	if [[ $out == *"$msg"* ]]; then
 		ok "$desc ($name)"
 	else
 		not_ok "$desc: wanted $name ($msg)"

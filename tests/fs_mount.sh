@@ -9,7 +9,7 @@ T=fs_mount
 out=$("$EBPFS" --help 2>&1)
 expect_eq "--help exits 0" "$?" 0
 for opt in pin_dir= allow_other log_level= max_object= max_read= no_restore uring=; do
-	if printf '%s' "$out" | grep -q -- "$opt"; then ok "--help lists $opt"; else not_ok "--help lists $opt"; fi
+	if [[ $out == *"$opt"* ]]; then ok "--help lists $opt"; else not_ok "--help lists $opt"; fi
 done
 "$EBPFS" >/dev/null 2>&1
 expect_eq "no mountpoint: exit 1" "$?" 1

@@ -44,7 +44,9 @@ import json, sys
 print("".join(b[2:] for b in json.load(sys.stdin)["value"]))' 2>/dev/null
 }
 
-listed() { ls "$1" | grep -Fxq -- "$2"; }
+# (grep reads a here-string: `ls | grep -q` under pipefail fails when grep
+# leaves at its match before ls has written everything)
+listed() { grep -Fxq -- "$2" <<<"$(ls "$1")"; }
 not_listed() { ! listed "$@"; }
 map_gone() { ! bpftool map show id "$1" >/dev/null 2>&1; }
 prog_gone() { ! bpftool prog show id "$1" >/dev/null 2>&1; }
