@@ -34,6 +34,7 @@
  * the kernel (no cache_* flags): ids come and go behind its back.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -504,6 +505,51 @@ static struct eb_btf *map_btf(uint32_t btf_id)
 }
 
 /*
+ * Spellings of recent maps by id: a map's BTF and sizes never change and
+ * the kernel never reuses an id, so the BTF of a map is fetched and
+ * parsed once, not at every lookup, getattr and open of its key files.
+ */
+#define FMT_CACHE 16
+static struct {
+	pthread_mutex_t lock;
+	unsigned int next;
+	struct {
+		uint32_t id;		/* 0: empty (no map has id 0) */
+		enum fs_fmt key, val;
+	} e[FMT_CACHE];
+} fmts = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* How to spell the keys and values of the map mi describes. */
+static void map_fmts(const struct eb_map_info *mi, enum fs_fmt *key, enum fs_fmt *val)
+{
+	struct eb_btf *btf = NULL;
+	unsigned int i;
+
+	pthread_mutex_lock(&fmts.lock);
+	for (i = 0; i < FMT_CACHE; i++) {
+		if (fmts.e[i].id == mi->id) {
+			*key = fmts.e[i].key;
+			*val = fmts.e[i].val;
+			pthread_mutex_unlock(&fmts.lock);
+			return;
+		}
+	}
+	pthread_mutex_unlock(&fmts.lock);
+	if (mi->btf_id && (mi->btf_key_type_id || mi->btf_value_type_id) &&
+	    (fs_fmt_int_size(mi->key_size) || fs_fmt_int_size(mi->value_size)))
+		btf = map_btf(mi->btf_id);
+	*key = fs_btf_fmt(btf, mi->btf_key_type_id, mi->key_size);
+	*val = fs_btf_fmt(btf, mi->btf_value_type_id, mi->value_size);
+	eb_btf_free(btf);
+	pthread_mutex_lock(&fmts.lock);
+	i = fmts.next++ % FMT_CACHE;
+	fmts.e[i].id = mi->id;
+	fmts.e[i].key = *key;
+	fmts.e[i].val = *val;
+	pthread_mutex_unlock(&fmts.lock);
+}
+
+/*
  * Open map id as a transient, unregistered map named by its kernel name,
  * keys and values spelled as the loader would spell them.  *out: one
  * reference (fs_map_put() closes its fd); *type: the map type.  0 or
@@ -512,7 +558,6 @@ static struct eb_btf *map_btf(uint32_t btf_id)
 static int map_open(uint32_t id, struct fs_map **out, uint32_t *type)
 {
 	struct fs_map_desc d = { 0 };
-	struct eb_btf *btf = NULL;
 	struct eb_map_info mi;
 	int fd, ret;
 
@@ -521,19 +566,13 @@ static int map_open(uint32_t id, struct fs_map **out, uint32_t *type)
 		return fd;
 	memset(&mi, 0, sizeof(mi));
 	ret = eb_map_info_by_fd(fd, &mi);
-	if (ret)
-		goto out;
-	if (mi.btf_id && (mi.btf_key_type_id || mi.btf_value_type_id) &&
-	    (fs_fmt_int_size(mi.key_size) || fs_fmt_int_size(mi.value_size)))
-		btf = map_btf(mi.btf_id);
-	d.name = mi.name;
-	d.fd = fd;
-	d.key_fmt = fs_btf_fmt(btf, mi.btf_key_type_id, mi.key_size);
-	d.val_fmt = fs_btf_fmt(btf, mi.btf_value_type_id, mi.value_size);
-	ret = fs_map_new(&d, out);
-	*type = mi.type;
-out:
-	eb_btf_free(btf);
+	if (!ret) {
+		d.name = mi.name;
+		d.fd = fd;
+		map_fmts(&mi, &d.key_fmt, &d.val_fmt);
+		ret = fs_map_new(&d, out);
+		*type = mi.type;
+	}
 	close(fd);
 	return ret;
 }
