@@ -286,13 +286,15 @@ int eb_prog_xlated_insns(int fd, struct bpf_insn **insns, uint32_t *cnt)
 
 /* --- maps ----------------------------------------------------------------- */
 
-static int map_fill(int fd, void *out)
+static int map_fill_from(int fd, bool checked, struct eb_map_info *info)
 {
-	struct eb_map_info *info = out;
 	struct bpf_map_info k;
 	int err;
 
-	err = kind_info(fd, EB_OBJ_MAP, &k, sizeof(k));
+	if (fd < 0)
+		return -EBADF;
+	err = checked ? kind_info(fd, EB_OBJ_MAP, &k, sizeof(k)) :
+			fetch_info(fd, &k, sizeof(k));
 	if (err)
 		return err;
 	info->type = k.type;
@@ -312,9 +314,24 @@ static int map_fill(int fd, void *out)
 	return 0;
 }
 
+static int map_fill(int fd, void *out)
+{
+	return map_fill_from(fd, true, out);
+}
+
+static int map_fill_own(int fd, void *out)
+{
+	return map_fill_from(fd, false, out);
+}
+
 int eb_map_info_by_fd(int fd, struct eb_map_info *info)
 {
 	return get_info(fd, false, info, sizeof(*info), map_fill);
+}
+
+int eb_map_info_by_own_fd(int fd, struct eb_map_info *info)
+{
+	return get_info(fd, false, info, sizeof(*info), map_fill_own);
 }
 
 int eb_map_info_by_id(uint32_t id, struct eb_map_info *info)

@@ -111,6 +111,13 @@ struct eb_map_info {
 
 /* No allocated members: nothing to release. */
 int eb_map_info_by_fd(int fd, struct eb_map_info *info);
+/*
+ * The same for an fd known to be a map (one this process created, e.g.
+ * through the loader): the check of the fd's kind, a /proc lookup that
+ * costs more than the query itself, is skipped.  Given another kind of
+ * fd it fills *info from the wrong record: never pass an fd from outside.
+ */
+int eb_map_info_by_own_fd(int fd, struct eb_map_info *info);
 int eb_map_info_by_id(uint32_t id, struct eb_map_info *info);
 int eb_map_info_by_path(const char *path, struct eb_map_info *info);
 

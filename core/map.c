@@ -10,12 +10,12 @@
 
 /* --- opening and closing ------------------------------------------------- */
 
-int eb_map_from_fd(struct eb_map *m, int fd)
+static int map_from_fd(struct eb_map *m, int fd, bool own)
 {
 	struct eb_map_info info;
 	int err;
 
-	err = eb_map_info_by_fd(fd, &info);
+	err = own ? eb_map_info_by_own_fd(fd, &info) : eb_map_info_by_fd(fd, &info);
 	if (err)
 		return err;
 	memset(m, 0, sizeof(*m));
@@ -31,6 +31,16 @@ int eb_map_from_fd(struct eb_map *m, int fd)
 	m->btf_value_type_id = info.btf_value_type_id;
 	memcpy(m->name, info.name, sizeof(m->name));
 	return 0;
+}
+
+int eb_map_from_fd(struct eb_map *m, int fd)
+{
+	return map_from_fd(m, fd, false);
+}
+
+int eb_map_from_own_fd(struct eb_map *m, int fd)
+{
+	return map_from_fd(m, fd, true);
 }
 
 static int map_from_new_fd(struct eb_map *m, int fd)

@@ -57,6 +57,8 @@ struct eb_map {
  * BPF map, or -errno from the kernel.
  */
 int eb_map_from_fd(struct eb_map *m, int fd);
+/* The same for an fd known to be a map (eb_map_info_by_own_fd()). */
+int eb_map_from_own_fd(struct eb_map *m, int fd);
 /* Open the map with this id (BPF_MAP_GET_FD_BY_ID).  0 or -errno
  * (-ENOENT: no such id). */
 int eb_map_from_id(struct eb_map *m, uint32_t id);

@@ -103,7 +103,7 @@ int fs_map_new(const struct fs_map_desc *d, struct fs_map **out)
 		ret = -errno;
 		goto err;
 	}
-	ret = eb_map_from_fd(&m->m, fd);
+	ret = d->own ? eb_map_from_own_fd(&m->m, fd) : eb_map_from_fd(&m->m, fd);
 	if (ret) {
 		close(fd);
 		goto err;

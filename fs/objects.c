@@ -471,6 +471,7 @@ static int build_contents(const char *obj_name, struct contents *c,
 			return fd;
 		}
 		map_desc(c->eo, m, name, fd, &d);
+		d.own = bo->loaded;	/* created by this load, not read from pins */
 		ret = fs_map_new(&d, &fm);
 		free(name);
 		if (ret)

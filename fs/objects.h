@@ -100,6 +100,8 @@ enum fs_fmt fs_btf_fmt(const struct eb_btf *btf, uint32_t type_id, uint32_t size
 struct fs_map_desc {
 	const char *name;	/* name in maps/ */
 	int fd;			/* borrowed: fs_map_new() dups it */
+	bool own;		/* fd is a map this process created (the
+				 * loader's): its kind need not be checked */
 	uint32_t pinning;	/* EB_PIN_* */
 	enum fs_fmt key_fmt;
 	enum fs_fmt val_fmt;

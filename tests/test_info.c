@@ -324,6 +324,10 @@ static void test_map_info(void **state)
 	}
 	assert_int_equal(eb_map_info_by_id(mi.id, &mi2), 0);
 	assert_memory_equal(&mi2, &mi, sizeof(mi));
+	/* an fd the caller vouches for: the same record, kind unchecked */
+	assert_int_equal(eb_map_info_by_own_fd(map, &mi2), 0);
+	assert_memory_equal(&mi2, &mi, sizeof(mi));
+	assert_int_equal(eb_map_info_by_own_fd(-1, &mi2), -EBADF);
 	if (bpffs_dir) {
 		snprintf(path, sizeof(path), "%s/map_info", bpffs_dir);
 		assert_int_equal(eb_pin(map, path), 0);
