@@ -118,6 +118,12 @@ struct fs_entry {
 	struct fs_backing *backing;
 	void *data;
 	size_t data_len;
+	/* set by a lookup that already knows what the kind's getattr would
+	 * report (st_size and st_mtim; a key file's lookup read the value):
+	 * the reply to LOOKUP uses them instead of calling getattr */
+	bool attr_known;
+	off_t size;
+	struct timespec mtime;
 };
 
 /* readdir: emit one entry; returns true when the reply buffer is full

@@ -187,13 +187,25 @@ int fs_text_read(struct fs_handle *h, size_t size, off_t off, struct eb_strbuf *
 
 /* --- lookup and attributes -------------------------------------------------- */
 
-/* The entry of n as the kernel caches it.  0 or -errno (from its stat). */
-static int fill_entry(struct fs_node *n, struct fuse_entry_param *e)
+/*
+ * The entry of n as the kernel caches it; known: what the lookup already
+ * found out (fs_entry.attr_known), or NULL.  0 or -errno (from its stat).
+ */
+static int fill_entry(struct fs_node *n, const struct fs_entry *known,
+		      struct fuse_entry_param *e)
 {
-	int ret;
+	int ret = 0;
 
 	memset(e, 0, sizeof(*e));
-	ret = node_stat(n, &e->attr);
+	if (known && known->attr_known) {
+		fill_stat(n, &e->attr);
+		if (fs_node_stale(n))
+			return -ENOENT;
+		e->attr.st_size = known->size;
+		e->attr.st_mtim = known->mtime;
+	} else {
+		ret = node_stat(n, &e->attr);
+	}
 	if (ret)
 		return ret;
 	e->ino = n->ino;
@@ -203,12 +215,12 @@ static int fill_entry(struct fs_node *n, struct fuse_entry_param *e)
 	return 0;
 }
 
-static void reply_entry_of(fuse_req_t req, struct fs_node *n)
+static void reply_entry_of(fuse_req_t req, struct fs_node *n, const struct fs_entry *known)
 {
 	struct fuse_entry_param e;
 	int ret;
 
-	ret = fill_entry(n, &e);
+	ret = fill_entry(n, known, &e);
 	if (ret) {
 		/* the lookup count was taken: give it back */
 		fs_node_forget(n->ino, 1);
@@ -252,7 +264,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		ret = -ENOMEM;
 		goto out;
 	}
-	reply_entry_of(req, n);
+	reply_entry_of(req, n, &e);
 	fs_node_put(n);
 	fs_node_put(dir);
 	fs_unlock();
@@ -828,7 +840,7 @@ static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	}
 	fs_rdlock();
-	ret = fill_entry(n, &e);
+	ret = fill_entry(n, NULL, &e);
 	if (!ret)
 		ret = open_node(req, n, fi);
 	fs_unlock();
@@ -864,7 +876,7 @@ static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	}
 	fs_rdlock();
-	reply_entry_of(req, n);
+	reply_entry_of(req, n, NULL);
 	fs_node_put(n);
 	fs_unlock();
 }

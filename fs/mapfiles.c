@@ -358,6 +358,18 @@ static void render_value(const struct fs_map *m, const void *val, bool oneline,
 		eb_strbuf_addch(out, '\n');
 }
 
+/* The size of a key file holding val: its rendered text. */
+static off_t value_text_size(const struct fs_map *m, const void *val)
+{
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+	off_t size;
+
+	render_value(m, val, false, &sb);
+	size = (off_t)sb.len;
+	eb_strbuf_release(&sb);
+	return size;
+}
+
 /* Look a key up: *val is allocated (caller frees).  0 or -errno. */
 static int lookup_value(const struct fs_map *m, const void *key, void **val)
 {
@@ -444,11 +456,15 @@ static int map_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry
 		return ret == -EINVAL ? -ENOENT : ret;
 	}
 	ret = lookup_value(m, key, &val);
-	free(val);
 	if (ret) {
 		free(key);
 		return ret == -ENOENT ? -ENOENT : ret;
 	}
+	/* what key_getattr would say, without a second lookup */
+	out->size = value_text_size(m, val);
+	clock_gettime(CLOCK_REALTIME, &out->mtime);
+	out->attr_known = true;
+	free(val);
 	out->ops = &key_ops;
 	out->backing = fs_backing_get(&m->b);
 	out->data = key;	/* handed over to the node table */
@@ -826,17 +842,14 @@ static const struct fs_node_ops map_dir_ops = {
 static int key_getattr(struct fs_node *n, struct stat *st)
 {
 	struct fs_map *m = node_map(n);
-	struct eb_strbuf sb = EB_STRBUF_INIT;
 	void *val;
 	int ret;
 
 	ret = lookup_value(m, n->data, &val);
 	if (ret)
 		return ret;
-	render_value(m, val, false, &sb);
-	st->st_size = (off_t)sb.len;
+	st->st_size = value_text_size(m, val);
 	clock_gettime(CLOCK_REALTIME, &st->st_mtim);
-	eb_strbuf_release(&sb);
 	free(val);
 	return 0;
 }

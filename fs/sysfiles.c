@@ -615,6 +615,11 @@ static int entry_from_inner(struct fs_entry *out, const struct fs_node *dir,
 	const struct fs_node_ops *ops = sys_kind_of(e->ops);
 	int ret = ops ? entry_set(out, ops, node_id(dir), e->data, e->data_len) : -ENOENT;
 
+	if (!ret && e->attr_known) {	/* our getattr would say the same */
+		out->attr_known = true;
+		out->size = e->size;
+		out->mtime = e->mtime;
+	}
 	fs_backing_put(e->backing);
 	free(e->data);
 	memset(e, 0, sizeof(*e));
