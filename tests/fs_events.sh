@@ -397,6 +397,15 @@ DPID=
 "$EBPFS" "$MNT" -f -o "pin_dir=$PIN" 2>>"$WORK/term.log" &
 DPID=$!
 if wait_mounted; then
+	# the restart restored the object before it served anything (a CI
+	# run once found events_pipe missing here: say so, with the log)
+	if [ -e "$M/fse_rb/events_pipe" ]; then
+		ok "the restarted daemon shows maps/fse_rb/events_pipe"
+	else
+		not_ok "the restarted daemon shows maps/fse_rb/events_pipe"
+		echo "#   maps/: $(ls "$M" 2>&1 | tr '\n' ' ')"
+		sed 's/^/#   | /' "$WORK/term.log"
+	fi
 	python3 -c '
 import os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
