@@ -99,12 +99,20 @@ static void fill_stat(const struct fs_node *n, struct stat *st)
 	st->st_ctim = n->time;
 }
 
-/* Full attributes of a node: defaults plus the kind's getattr. */
-static int node_stat(struct fs_node *n, struct stat *st)
+/*
+ * Full attributes of a node: defaults plus the kind's getattr, or what a
+ * lookup already found out (known: fs_entry.attr_known; may be NULL).
+ */
+static int node_stat(struct fs_node *n, const struct fs_entry *known, struct stat *st)
 {
 	fill_stat(n, st);
 	if (fs_node_stale(n))
 		return -ENOENT;
+	if (known && known->attr_known) {
+		st->st_size = known->size;
+		st->st_mtim = known->mtime;
+		return 0;
+	}
 	if (n->ops->getattr)
 		return n->ops->getattr(n, st);
 	return 0;
@@ -194,18 +202,10 @@ int fs_text_read(struct fs_handle *h, size_t size, off_t off, struct eb_strbuf *
 static int fill_entry(struct fs_node *n, const struct fs_entry *known,
 		      struct fuse_entry_param *e)
 {
-	int ret = 0;
+	int ret;
 
 	memset(e, 0, sizeof(*e));
-	if (known && known->attr_known) {
-		fill_stat(n, &e->attr);
-		if (fs_node_stale(n))
-			return -ENOENT;
-		e->attr.st_size = known->size;
-		e->attr.st_mtim = known->mtime;
-	} else {
-		ret = node_stat(n, &e->attr);
-	}
+	ret = node_stat(n, known, &e->attr);
 	if (ret)
 		return ret;
 	e->ino = n->ino;
@@ -299,7 +299,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 
 	fs_rdlock();
 	n = fs_node_get(ino);
-	ret = n ? node_stat(n, &st) : -ENOENT;
+	ret = n ? node_stat(n, NULL, &st) : -ENOENT;
 	if (n)
 		timeout = attr_timeout(n);
 	fs_node_put(n);
@@ -381,7 +381,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			ret = -EPERM;
 	}
 	if (!ret)
-		ret = node_stat(n, &st);
+		ret = node_stat(n, NULL, &st);
 	fs_node_put(n);
 	fs_unlock();
 	if (ret)

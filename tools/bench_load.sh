@@ -32,6 +32,7 @@
 # Needs root, /dev/fuse, fusermount3, a bpffs on /sys/fs/bpf and bpftool.
 set -euo pipefail
 
+. "$(dirname "$0")/bench_lib.sh"
 BUILD=${1:-build}
 RUNS=${2:-10}
 CTL=$BUILD/tools/ebpfctl
@@ -74,18 +75,13 @@ cleanup() {
 	stop_daemon "$MNT1" "$PID1"
 	rmdir "$MNT0" "$MNT1" 2>/dev/null
 	rm -rf "$DIR" "$PIN0" "$PIN1" "$TMP" "$TMPFS"
-	[ -n "${uring_was:-}" ] && echo "$uring_was" >"$URING_PARAM"
+	bench_uring_restore
 	return 0
 }
 trap cleanup EXIT
 
-# FUSE over io_uring when the kernel has it, as tools/setup.sh mounts
-# (README.md); EBPFS_URING=N measures /dev/fuse.  Put back on exit.
-URING_PARAM=/sys/module/fuse/parameters/enable_uring
-if [ -w "$URING_PARAM" ]; then
-	uring_was=$(cat "$URING_PARAM")
-	echo "${EBPFS_URING:-Y}" >"$URING_PARAM"
-fi
+# FUSE over io_uring when the kernel has it; put back on exit.
+bench_uring_on
 
 # Other work on the machine shows up as noise: run (with the daemons and
 # every timed command, which inherit it) at a higher priority.
@@ -159,8 +155,7 @@ bench() {
 			n, k, b / 1e3, c / 1e3, c / b, c1 / 1e3, c1 / b, e / 1e3, e / b, t / 1e3 }')")
 }
 
-transport="/dev/fuse"
-grep -q 'serving through io_uring' "$TMP/daemon.log" && transport="io_uring (per-CPU queues)"
+transport=$(bench_transport "$TMP/daemon.log")
 echo "# $RUNS runs each, interleaved, median wall time; ratio = ours / bpftool prog loadall; daemon transport: $transport"
 bench "$BPF/xdp_count.bpf.o" "small: 1 program, 2 maps"
 bench "$BPF/core_read.bpf.o" "small, CO-RE: needs vmlinux BTF"

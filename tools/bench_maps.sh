@@ -42,6 +42,7 @@
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/bench_lib.sh"
 BUILD=${1:-build}
 RUNS=${2:-11}
 GREP_RUNS=${3:-3}
@@ -92,18 +93,14 @@ cleanup() {
 		tail -20 "$WORK/daemon.log" | sed 's/^/#   | /' >&2
 	fi
 	rm -rf "$WORK"
-	[ -n "${uring_was:-}" ] && echo "$uring_was" >"$URING_PARAM"
+	bench_uring_restore
 	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# FUSE over io_uring when the kernel has it (README.md); put back on exit.
-URING_PARAM=/sys/module/fuse/parameters/enable_uring
-if [ -w "$URING_PARAM" ]; then
-	uring_was=$(cat "$URING_PARAM")
-	echo "${EBPFS_URING:-Y}" >"$URING_PARAM"
-fi
+# FUSE over io_uring when the kernel has it; put back on exit.
+bench_uring_on
 
 # Other work on the machine shows up as noise: run (with the daemon and
 # every timed command, which inherit it) at a higher priority.
@@ -229,8 +226,7 @@ row() {
 
 echo "### ebpfs map benchmark: $NKEYS-entry u32 -> u64 hash map"
 echo
-transport="/dev/fuse"
-grep -q 'serving through io_uring' "$WORK/daemon.log" && transport="io_uring (per-CPU queues)"
+transport=$(bench_transport "$WORK/daemon.log")
 echo "$(uname -r), $(nproc) CPUs, $BPFTOOL ($("$BPFTOOL" version | head -1)); daemon transport: $transport; median of $RUNS runs ($GREP_RUNS for grep -r), wall time of the whole command."
 echo
 echo "| operation | median ms | vs bpftool | vs floor |"
