@@ -218,6 +218,7 @@ struct fs_node {
 	/* node.c */
 	uint64_t nlookup;
 	unsigned int opens;
+	unsigned int children;		/* hashed nodes whose parent this is */
 	bool hashed;
 	bool permanent;
 	struct fs_node *ino_next, *name_next;
@@ -263,6 +264,9 @@ struct fs_node *fs_node_obtain(struct fs_node *dir, const char *name, struct fs_
 /* The inode of (dir, name) if the table knows one with this ops and
  * backing; 0 otherwise (readdir uses it for d_ino). */
 uint64_t fs_node_peek_ino(uint64_t dir, const char *name);
+/* Whether the table holds any node under dir (when it does not, a
+ * readdir need not ask fs_node_peek_ino() about each name). */
+bool fs_node_has_children(struct fs_node *dir);
 /* Drop n lookup counts (FUSE forget). */
 void fs_node_forget(uint64_t ino, uint64_t n);
 /* Forget (dir, name) in the index so the next lookup makes a new node. */

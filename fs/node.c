@@ -181,12 +181,25 @@ static struct fs_node *find_name(uint64_t parent, const char *name)
 	return n;
 }
 
+/* Count n under its parent; it was just put in by_name. */
+static void mark_hashed(struct fs_node *n)
+{
+	struct fs_node *p = find_ino(n->parent);
+
+	n->hashed = true;
+	if (p)
+		p->children++;
+}
+
 static void unhash(struct fs_node *n)
 {
-	struct fs_node **pp;
+	struct fs_node **pp, *p;
 
 	if (!n->hashed)
 		return;
+	p = find_ino(n->parent);
+	if (p && p->children)
+		p->children--;
 	pp = &tbl.by_name[hash_name(n->parent, n->name) & (tbl.slots - 1)];
 	while (*pp != n)
 		pp = &(*pp)->name_next;
@@ -242,7 +255,7 @@ struct fs_node *fs_node_new_permanent(uint64_t ino, uint64_t parent, const char 
 	link_ino(tbl.by_ino, tbl.slots, n);
 	if (ino != parent) {
 		link_name(tbl.by_name, tbl.slots, n);
-		n->hashed = true;
+		mark_hashed(n);
 	}
 	tbl.count++;
 	pthread_mutex_unlock(&tbl.lock);
@@ -312,7 +325,7 @@ struct fs_node *fs_node_obtain(struct fs_node *dir, const char *name, struct fs_
 	maybe_grow();
 	link_ino(tbl.by_ino, tbl.slots, n);
 	link_name(tbl.by_name, tbl.slots, n);
-	n->hashed = true;
+	mark_hashed(n);
 	tbl.count++;
 	n->nlookup = 1;
 	n->opens = 1;
@@ -338,6 +351,16 @@ uint64_t fs_node_peek_ino(uint64_t dir, const char *name)
 		ino = n->ino;
 	pthread_mutex_unlock(&tbl.lock);
 	return ino;
+}
+
+bool fs_node_has_children(struct fs_node *dir)
+{
+	bool any;
+
+	pthread_mutex_lock(&tbl.lock);
+	any = dir->children > 0;
+	pthread_mutex_unlock(&tbl.lock);
+	return any;
 }
 
 void fs_node_forget(uint64_t ino, uint64_t count)

@@ -90,6 +90,11 @@ expect_err "touch a name that is not a key" EINVAL touch "$M/drops/xyz"
 check "a BPF program's update is visible (live read)" \
 	bpftool map update id "$(our_map_id drops)" key 6 0 0 0 value 3 0 0 0 0 0 0 0
 expect_eq "cat drops/6 after bpftool update" "$(cat "$M/drops/6")" "3"
+# readdir's d_ino: a key the kernel looked up lists with its inode number
+# (the daemon asks its node table only for directories that have nodes)
+expect_eq "readdir d_ino of drops/6 = its st_ino" \
+	"$(python3 -c 'import os, sys; print([e.inode() for e in os.scandir(sys.argv[1]) if e.name == "6"][0])' "$M/drops")" \
+	"$(stat -c %i "$M/drops/6")"
 
 # --- many keys: each listed once, .dump streamed in small reads ---
 for i in $(seq 100 160); do : > "$M/m_hash/$i" || break; done
