@@ -740,6 +740,38 @@ static const struct fs_prog *prog_in(struct fs_prog *const *progs, unsigned int 
 	return NULL;
 }
 
+/*
+ * Undo the update of a link the kernel could not swap in place (a
+ * tracepoint, raw tracepoint or perf event link is attached again with
+ * the new program): the old kernel link still holds the hook, kept by
+ * its pin until the update is committed, so the old program cannot be
+ * attached a second time (EEXIST).  Take the old link back from its pin
+ * and drop the new one.  Returns whether it did.
+ */
+static bool relink_pinned(const char *obj, struct link_upd *u)
+{
+	struct fs_link *l = u->l;
+	struct eb_link *old = NULL;
+	char *path;
+	int ret;
+
+	if (u->kind != EB_LINK_BPF || !strcmp(u->name, l->el->name))
+		return false;	/* the same kernel link: swap it back */
+	path = fs_pin_path_links(obj, l->prog, u->name);
+	if (!path)
+		return false;
+	ret = eb_link_open_pinned(path, &old);
+	free(path);
+	if (ret)
+		return false;	/* not pinned: attach the old program again */
+	if (!old->line && l->el->line)
+		old->line = strdup(l->el->line);
+	(void)eb_link_detach(l->el);
+	eb_link_close(l->el);	/* never pinned: this ends it */
+	l->el = old;
+	return true;
+}
+
 int fs_links_replace_obj(const char *obj, struct fs_prog *const *progs, unsigned int n,
 			 struct eb_strbuf *err)
 {
@@ -798,6 +830,10 @@ undo:
 
 		if (!u[i].updated)
 			continue;
+		if (relink_pinned(obj, &u[i])) {
+			u[i].updated = false;	/* the old link and its pins stand */
+			continue;
+		}
 		op = fs_prog_find(u[i].l->prog);
 		r = op ? eb_link_update(u[i].l->el, op->fd, NULL) : -ENOENT;
 		if (r)

@@ -142,6 +142,17 @@ link_field() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$2" 2>/dev/null
 }
 
+# rep_tp_links: the kernel's links (bpftool) running a program named rep_tp
+rep_tp_links() {
+	python3 -c 'import json, subprocess
+j = lambda *a: json.loads(subprocess.run(["bpftool", "-j"] + list(a), capture_output=True).stdout or "[]")
+ids = {p["id"] for p in j("prog", "show") if p.get("name") == "rep_tp"}
+print(" ".join(str(l["id"]) for l in j("link", "show") if l.get("prog_id") in ids))'
+}
+rep_tp_links_are() {
+	[ "$(rep_tp_links)" = "$1" ]
+}
+
 link_gone() {
 	! bpftool link show id "$1" >/dev/null 2>&1
 }
@@ -503,6 +514,12 @@ check "rep_tp: pinned" test -e "$PIN/objs/fs_att_replace%2ebpf%2eo/%links/rep_tp
 expect_eq "rep_tp: runs version 2" "$(link_field "$rtl2" prog_id)" "$(our_prog_id rep_tp)"
 getppid_calls "$M/rep_cfg/0" 4
 expect_eq "version 2 counts getppid() once per call" "$(cat "$M/rep_counts/3")" "8"
+# rep_xdp attached again, after rep_tp: the refused replacement swaps
+# rep_tp's link first (a perf link, attached again with the new
+# program), then fails on rep_xdp and must give rep_tp its old link back
+check "rm rep_xdp's link" rm "$P/rep_xdp/links/$rxl"
+check "attach rep_xdp again" bash -c "echo 'xdp eba0' > '$P/rep_xdp/attach'"
+rxl=$(links_of rep_xdp)
 expect_err "a replacement whose program cannot take the link" EINVAL \
 	cp "$BPF/fs_att_replace_bad.bpf.o" "$P/fs_att_replace.bpf.o"
 expect_msg ".last_error says which link" "$P/.last_error" \
@@ -512,6 +529,10 @@ expect_eq "bpftool: the xdp link still runs it" "$(link_field "$rxl" prog_id)" "
 expect_eq "rep_tp keeps its link" "$(links_of rep_tp)" "$rtl2"
 expect_eq "bpftool: rep_tp's link runs the old version" "$(link_field "$rtl2" prog_id)" \
 	"$(our_prog_id rep_tp)"
+check "bpftool: one link runs a rep_tp, the old one" eventually rep_tp_links_are "$rtl2"
+check "rep_tp: still pinned" test -e "$PIN/objs/fs_att_replace%2ebpf%2eo/%links/rep_tp/$rtl2"
+getppid_calls "$M/rep_cfg/0" 4
+expect_eq "the old rep_tp still counts getppid() once per call" "$(cat "$M/rep_counts/3")" "12"
 check "rm fs_att_replace.bpf.o" rm "$P/fs_att_replace.bpf.o"
 check "bpftool: its xdp link is gone" eventually link_gone "$rxl"
 check "bpftool: its tracepoint link is gone" eventually link_gone "$rtl2"
