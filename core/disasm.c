@@ -257,6 +257,26 @@ static void disasm_info(const struct eb_insn_info *in, struct eb_strbuf *out)
 	}
 }
 
+/*
+ * A BPF-to-BPF call as the kernel reports a loaded program: the
+ * pc-relative offset moved to off, imm reused (the callee's subprogram
+ * index once JITed, the interpreter's entry, or 0 when raw addresses are
+ * hidden).  eb_insn_decode() rejects it (off must be 0 in an object).
+ */
+static bool is_loaded_pseudo_call(const struct bpf_insn *in)
+{
+	return in->code == (BPF_JMP | BPF_CALL) && !in->dst_reg &&
+	       in->src_reg == BPF_PSEUDO_CALL && in->off;
+}
+
+/* "call pc+7": a loaded pseudo call, see is_loaded_pseudo_call(). */
+static void disasm_loaded_call(const struct bpf_insn *in,
+			       struct eb_strbuf *out)
+{
+	eb_strbuf_adds(out, "call pc");
+	add_target(out, in->off);
+}
+
 int eb_disasm_insn(const struct bpf_insn *insns, size_t cnt, size_t idx,
 		   struct eb_strbuf *out)
 {
@@ -264,6 +284,10 @@ int eb_disasm_insn(const struct bpf_insn *insns, size_t cnt, size_t idx,
 	int n;
 
 	n = eb_insn_decode(insns, cnt, idx, &info);
+	if (n < 0 && idx < cnt && is_loaded_pseudo_call(&insns[idx])) {
+		disasm_loaded_call(&insns[idx], out);
+		return 1;
+	}
 	if (n < 0) {
 		eb_strbuf_adds(out, "<unknown>");
 		return n;
@@ -306,6 +330,23 @@ static bool is_jump(const struct eb_insn_info *in)
 {
 	return in->kind == EB_INSN_JA || in->kind == EB_INSN_GOTOL ||
 	       in->kind == EB_INSN_MAY_GOTO || in->kind == EB_INSN_JCC;
+}
+
+/* " <name>" or " <name+0xN>" for the target of the branch at addr. */
+static void add_target_sym(struct eb_strbuf *out,
+			   const struct eb_disasm_sym **sorted, size_t nsyms,
+			   uint64_t addr, int64_t rel)
+{
+	/* objdump computes the target modulo 2^64. */
+	uint64_t target = addr + 8 + (uint64_t)rel * 8;
+	const struct eb_disasm_sym *s;
+
+	s = sym_at_or_below(sorted, nsyms, target);
+	if (s && s->addr == target)
+		eb_strbuf_addf(out, " <%s>", s->name);
+	else if (s)
+		eb_strbuf_addf(out, " <%s+0x%" PRIx64 ">", s->name,
+			       target - s->addr);
 }
 
 int eb_disasm_prog(const struct bpf_insn *insns, size_t cnt,
@@ -353,6 +394,15 @@ int eb_disasm_prog(const struct bpf_insn *insns, size_t cnt,
 					       bytes[k]);
 			eb_strbuf_addch(out, '\t');
 		}
+		if (n < 0 && is_loaded_pseudo_call(&insns[i])) {
+			disasm_loaded_call(&insns[i], out);
+			if (nsyms)
+				add_target_sym(out, sorted, nsyms, addr,
+					       insns[i].off);
+			eb_strbuf_addch(out, '\n');
+			i++;
+			continue;
+		}
 		if (n < 0) {
 			eb_strbuf_adds(out, "<unknown>\n");
 			unknown++;
@@ -360,20 +410,10 @@ int eb_disasm_prog(const struct bpf_insn *insns, size_t cnt,
 			continue;
 		}
 		disasm_info(&info, out);
-		if (nsyms && is_jump(&info)) {
-			int64_t rel = info.kind == EB_INSN_GOTOL ? info.imm
-								 : info.off;
-			/* objdump computes the target modulo 2^64. */
-			uint64_t target = addr + 8 + (uint64_t)rel * 8;
-			const struct eb_disasm_sym *s;
-
-			s = sym_at_or_below(sorted, nsyms, target);
-			if (s && s->addr == target)
-				eb_strbuf_addf(out, " <%s>", s->name);
-			else if (s)
-				eb_strbuf_addf(out, " <%s+0x%" PRIx64 ">",
-					       s->name, target - s->addr);
-		}
+		if (nsyms && is_jump(&info))
+			add_target_sym(out, sorted, nsyms, addr,
+				       info.kind == EB_INSN_GOTOL ? info.imm
+								  : info.off);
 		eb_strbuf_addch(out, '\n');
 		i += n;
 	}

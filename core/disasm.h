@@ -22,6 +22,16 @@
  * and the kernel-internal per-CPU move of translated programs as bpftool
  * prints it: "r0 = &(void __percpu *)(r0)".
  *
+ * A BPF-to-BPF call (src_reg BPF_PSEUDO_CALL) comes in two encodings.  In
+ * an object, off is 0 and imm is the pc-relative offset: "call 7", as
+ * objdump 14 prints it (the callee is the instruction at idx + 1 + 7).
+ * In a loaded program's translated instructions the kernel moves the
+ * pc-relative offset to off and reuses imm (the callee's subprogram
+ * index when JITed); that form prints "call pc+7" ("call pc-3"), with
+ * the same target rule, and in eb_disasm_prog() gets a target name like a
+ * jump when symbols are given.  (A loaded call to the very next
+ * instruction, off 0, cannot be told from the object form.)
+ *
  * Where objdump 14 is ambiguous it is followed anyway: the 64-bit pseudo
  * loads print as "ld_pseudo\tr1, 1, 7" (src, then the low 32 bits of the
  * immediate, unsigned), and a 32-bit atomic add without fetch prints

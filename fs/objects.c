@@ -294,11 +294,55 @@ static int reuse_map(const struct eb_obj_map *m, void *ctx)
 	return -EEXIST;
 }
 
-/* Refuse programs whose names are taken in progs/ by another object. */
-static int check_prog_names(struct load_ctx *lc)
+/*
+ * Whether name can be a directory of progs/ or maps/ and a pin: not
+ * empty, no '/', not starting with '.' (".", ".." and the metadata files
+ * like .info), at most NAME_MAX bytes as a pin.  0, or -EINVAL /
+ * -ENAMETOOLONG with the reason in lc->err.
+ */
+static int check_name(struct load_ctx *lc, const char *what, const char *name)
+{
+	size_t len = fs_pin_name_len(name);
+
+	if (!*name || *name == '.' || strchr(name, '/')) {
+		eb_strbuf_addf(lc->err, "%s name '%s' cannot be a file name (empty, "
+			       "starting with '.' or holding '/')", what, name);
+		eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
+		return -EINVAL;
+	}
+	if (len > NAME_MAX) {
+		eb_strbuf_addf(lc->err, "%s name '%.40s...' is too long to pin: %zu bytes "
+			       "('.' and '%%' count 3), at most %d", what, name, len, NAME_MAX);
+		eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* Refuse names that cannot be files or pins, then programs whose names
+ * are taken in progs/ by another object or by this object's own file. */
+static int check_names(struct load_ctx *lc)
 {
 	unsigned int i;
+	int ret;
 
+	for (i = 0; i < eb_object_prog_cnt(lc->eo); i++) {
+		const struct eb_prog *p = eb_object_prog(lc->eo, i);
+
+		ret = p->sec_known ? check_name(lc, "program", p->name) : 0;
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < eb_object_map_cnt(lc->eo); i++) {
+		char *name = map_fs_name(lc->eo, eb_object_map(lc->eo, i));
+
+		if (!name)
+			return -ENOMEM;
+		ret = check_name(lc, "map", name);
+		free(name);
+		if (ret)
+			return ret;
+	}
 	for (i = 0; i < eb_object_prog_cnt(lc->eo); i++) {
 		const struct eb_prog *p = eb_object_prog(lc->eo, i);
 		struct fs_prog *other = fs_prog_find(p->name);
@@ -306,6 +350,12 @@ static int check_prog_names(struct load_ctx *lc)
 
 		if (!p->sec_known)
 			continue;
+		if (!strcmp(p->name, lc->obj->name)) {
+			eb_strbuf_addf(lc->err, "program '%s' has the name of its own object "
+				       "file: name the file differently", p->name);
+			eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
+			return -EEXIST;
+		}
 		if ((other && strcmp(other->obj_name, lc->obj->name)) || o) {
 			eb_strbuf_addf(lc->err, "program '%s' already exists in progs/ (%s %s)",
 				       p->name, other ? "object" : "file",
@@ -709,7 +759,7 @@ int fs_obj_load(struct fs_obj *obj, const void *image, size_t len)
 	lc.eo = c.eo;
 
 	fs_rdlock();
-	ret = check_prog_names(&lc);
+	ret = check_names(&lc);
 	if (!ret) {
 		lo.log_level = fs_st.cfg->log_level;
 		lo.map_reuse = reuse_map;
@@ -1034,6 +1084,13 @@ static int progs_create(struct fs_node *dir, const char *name, struct fs_entry *
 
 	if (name[0] == '.')
 		return -EPERM;	/* reserved for the daemon's files */
+	if (fs_pin_name_len(name) > NAME_MAX) {
+		/* its pins could not hold it: it would not survive a restart */
+		eb_warn("fs", "progs/%.40s...: the name is too long to pin (%zu bytes, "
+			"'.' and '%%' count 3, at most %d)", name, fs_pin_name_len(name),
+			NAME_MAX);
+		return -ENAMETOOLONG;
+	}
 	fs_rdlock();
 	if (fs_obj_find(name) || fs_prog_find(name))
 		ret = -EEXIST;

@@ -157,6 +157,8 @@ char *fs_pin_path_prog(const char *obj, const char *prog);
 char *fs_pin_path_image(const char *obj);
 /* Undo the escaping of a name read from the pin dir (allocated). */
 char *fs_pin_unescape(const char *name);
+/* Length of name as a pin file name (escaped: '.' and '%' take 3 bytes). */
+size_t fs_pin_name_len(const char *name);
 /* Pin fd at path, replacing what is there.  0 or -errno (logged). */
 int fs_pin_replace(int fd, const char *path);
 /* mkdir P/objs/OBJ (existing is fine; a missing objs/ is left to the

@@ -29,6 +29,15 @@ static void add_escaped(struct eb_strbuf *sb, const char *name)
 	}
 }
 
+size_t fs_pin_name_len(const char *name)
+{
+	size_t n = 0;
+
+	for (; *name; name++)
+		n += *name == '.' || *name == '%' ? 3 : 1;
+	return n;
+}
+
 char *fs_pin_unescape(const char *name)
 {
 	struct eb_strbuf sb = EB_STRBUF_INIT;

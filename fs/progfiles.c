@@ -10,6 +10,10 @@
  *            read the result of the program's last run:
  *                retval: N / duration_ns: N / data_size_out: N /
  *                data_out: HEX
+ *            or, when the last run failed, one line
+ *                error: STRERROR: CAUSE (run of program 'P' on N bytes of input)
+ *            Input the type can never run on (a tracepoint, a context-only
+ *            type) is refused at write().
  *   attach, attach_error, links/   attaching (linkfiles.c)
  */
 #include <errno.h>
@@ -138,6 +142,102 @@ static int log_render(struct fs_handle *h, struct eb_strbuf *out)
 
 /* --- run ------------------------------------------------------------------------------ */
 
+/* Smallest input of the types that run on a packet: an Ethernet header. */
+#define RUN_MIN_PACKET 14
+
+/* Does the kernel run this type on packet bytes (data_in)? */
+static bool run_takes_packet(uint32_t type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+	case BPF_PROG_TYPE_FLOW_DISSECTOR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Input bytes this type can never take, however many more are written:
+ * -EOPNOTSUPP for types without test runs, -EINVAL for types that run on
+ * a context only (the kernel refuses data_in); 0 otherwise.
+ */
+static int run_refuses_bytes(uint32_t type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+		return -EOPNOTSUPP;
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+	case BPF_PROG_TYPE_SK_LOOKUP:
+	case BPF_PROG_TYPE_SYSCALL:
+		return -EINVAL;
+	default:
+		return 0;
+	}
+}
+
+/* Why a run of p on size input bytes failed with err, as far as known. */
+static void run_cause(const struct fs_prog *p, size_t size, int err, struct eb_strbuf *out)
+{
+	const char *ts = eb_prog_type_str(p->type) ?: "?";
+
+	if (err == -EOPNOTSUPP || err == -524) {
+		eb_strbuf_addf(out, "the kernel has no test runs for %s programs", ts);
+	} else if (err == -EINVAL && run_refuses_bytes(p->type) == -EINVAL && size) {
+		eb_strbuf_addf(out, "a %s program runs on a context, not on input bytes", ts);
+	} else if (err == -EINVAL && run_takes_packet(p->type) && size < RUN_MIN_PACKET) {
+		eb_strbuf_addf(out, "an %s input needs at least %d bytes (an Ethernet header)", ts,
+			       RUN_MIN_PACKET);
+	} else if (err == -EINVAL) {
+		eb_strbuf_addf(out, "the kernel refused this input for a %s program", ts);
+	} else {
+		eb_strbuf_adds(out, "the kernel refused the test run");
+	}
+}
+
+/* Replace p's last result with one line: what failed and why. */
+static void run_record_error(struct fs_prog *p, size_t size, int err)
+{
+	struct eb_strbuf cause = EB_STRBUF_INIT;
+
+	run_cause(p, size, err, &cause);
+	eb_warn("fs", "progs/%s/run: %zu bytes of input: %s: %s", p->name, size,
+		eb_strerror(err == -524 ? -EOPNOTSUPP : err),
+		eb_strbuf_error(&cause) ? "?" : cause.buf);
+	pthread_mutex_lock(&p->run_lock);
+	eb_strbuf_reset(&p->run_result);
+	eb_strbuf_addf(&p->run_result, "error: %s: %s (run of program '%s' on %zu bytes of input)\n",
+		       eb_strerror(err == -524 ? -EOPNOTSUPP : err),
+		       eb_strbuf_error(&cause) ? "?" : cause.buf, p->name, size);
+	pthread_mutex_unlock(&p->run_lock);
+	eb_strbuf_release(&cause);
+}
+
+/* Per open run file: the errno of a refused write (then close runs nothing). */
+struct run_state {
+	int refused;
+};
+
+static int run_open(struct fs_handle *h)
+{
+	h->priv = calloc(1, sizeof(struct run_state));
+	if (!h->priv)
+		return -ENOMEM;
+	h->priv_free = free;
+	return 0;
+}
+
 static int run_render(struct fs_handle *h, struct eb_strbuf *out)
 {
 	struct fs_prog *p = node_prog(h->node);
@@ -148,13 +248,30 @@ static int run_render(struct fs_handle *h, struct eb_strbuf *out)
 	return 0;
 }
 
+/* After each write: bytes the program's type can never run on fail here. */
+static int run_check(struct fs_handle *h)
+{
+	struct fs_prog *p = node_prog(h->node);
+	struct run_state *rs = h->priv;
+	int ret = h->wbuf.len ? run_refuses_bytes(p->type) : 0;
+
+	if (ret) {
+		run_record_error(p, h->wbuf.len, ret);
+		rs->refused = ret;
+	}
+	return ret;
+}
+
 static int run_commit(struct fs_handle *h)
 {
 	struct fs_prog *p = node_prog(h->node);
+	struct run_state *rs = h->priv;
 	struct eb_test_run_in in = { 0 };
 	struct eb_test_run_result res;
 	int ret;
 
+	if (rs->refused)
+		return rs->refused;	/* recorded at the write */
 	in.data = h->wbuf.len ? h->wbuf.buf : NULL;
 	in.data_size = (uint32_t)h->wbuf.len;
 	in.repeat = 1;
@@ -167,7 +284,7 @@ static int run_commit(struct fs_handle *h)
 	ret = eb_prog_test_run(p->fd, &in, &res);
 	fs_unlock();
 	if (ret) {
-		eb_warn("fs", "progs/%s/run: %s", p->name, eb_strerror(ret));
+		run_record_error(p, h->wbuf.len, ret);
 		return ret;
 	}
 	pthread_mutex_lock(&p->run_lock);
@@ -212,7 +329,9 @@ static const struct fs_node_ops prog_run_ops = {
 	.live = true,
 	.writable = true,
 	.render = run_render,
+	.open = run_open,
 	.read = fs_text_read,
+	.check = run_check,
 	.commit = run_commit,
 };
 

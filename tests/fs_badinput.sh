@@ -146,5 +146,58 @@ check "rm progs/sock_trunc" rm "$P/sock_trunc"
 check "then socket_filter.bpf.o loads" cp "$BPF/socket_filter.bpf.o" "$P/"
 check "and unloads" rm "$P/socket_filter.bpf.o"
 check "rm maps_btf.bpf.o" rm "$P/maps_btf.bpf.o"
+snapshot >"$WORK/before"
+
+# --- names that cannot be files or pins: refused before anything loads ---
+# renamed SRC OLD NEW OUT: SRC with the string OLD (a symbol, BTF name)
+# renamed NEW, padded with NULs
+renamed() {
+	python3 - "$BPF/$1" "$2" "$3" "$4" <<'EOF'
+import sys
+src, old, new, out = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4]
+d = open(src, "rb").read()
+assert len(new) <= len(old) and b"\0" + old + b"\0" in d
+open(out, "wb").write(d.replace(b"\0" + old + b"\0", b"\0" + new + b"\0" * (len(old) - len(new) + 1)))
+EOF
+}
+# badname DESC SRC OLD NEW ERRNO MESSAGE
+badname() {
+	renamed "$2" "$3" "$4" "$WORK/badname.o"
+	expect_err "$1" "$5" cp "$WORK/badname.o" "$P/"
+	expect_line "$1: .last_error says why" <(cat "$P/.last_error") "message: $6"
+	check "$1: not in progs/" test ! -e "$P/badname.o"
+	check "$1: the kernel holds no map long_keys" eventually no_map long_keys
+	unchanged "$1"
+}
+badname "a program named ''" fs_longkey.bpf.o longkey_prog "" EINVAL \
+	"program name '' cannot be a file name (empty, starting with '.' or holding '/')"
+badname "a program named 'a/b'" fs_longkey.bpf.o longkey_prog "a/b" EINVAL \
+	"program name 'a/b' cannot be a file name (empty, starting with '.' or holding '/')"
+badname "a program named '..'" fs_longkey.bpf.o longkey_prog ".." EINVAL \
+	"program name '..' cannot be a file name (empty, starting with '.' or holding '/')"
+badname "a program named '.dump'" fs_longkey.bpf.o longkey_prog ".dump" EINVAL \
+	"program name '.dump' cannot be a file name (empty, starting with '.' or holding '/')"
+badname "a map named 'k/v'" fs_longkey.bpf.o long_keys "k/v" EINVAL \
+	"map name 'k/v' cannot be a file name (empty, starting with '.' or holding '/')"
+badname "a map named '.info'" fs_longkey.bpf.o long_keys ".info" EINVAL \
+	"map name '.info' cannot be a file name (empty, starting with '.' or holding '/')"
+expect_err "an object named like its own program" EEXIST \
+	cp "$BPF/fs_longkey.bpf.o" "$P/longkey_prog"
+expect_line "... .last_error says why" <(cat "$P/.last_error") \
+	"message: program 'longkey_prog' has the name of its own object file: name the file differently"
+check "... not in progs/" test ! -e "$P/longkey_prog"
+unchanged "an object named like its own program"
+# pins hold names of at most 255 bytes, where '.' and '%' take 3
+long=$(printf 'a.%.0s' $(seq 1 90))o
+expect_err "an object name too long to pin" ENAMETOOLONG cp "$BPF/fs_longkey.bpf.o" "$P/$long"
+check "... not in progs/" test ! -e "$P/$long"
+unchanged "an object name too long to pin"
+long=$(printf 'g%.0s' $(seq 1 250))
+expect_err "an object whose data map name is too long to pin" ENAMETOOLONG \
+	cp "$BPF/globals.bpf.o" "$P/$long"
+expect_line "... .last_error says why" <(cat "$P/.last_error") \
+	"message: map name '$(printf 'g%.0s' $(seq 1 40))...' is too long to pin: 257 bytes ('.' and '%' count 3), at most 255"
+check "... not in progs/" test ! -e "$P/$long"
+unchanged "an object whose data map name is too long to pin"
 
 finish

@@ -409,6 +409,142 @@ static void test_prog_layout(void **state)
 	eb_strbuf_release(&sb);
 }
 
+/*
+ * A BPF-to-BPF call in both encodings: an object's (off 0, imm the
+ * pc-relative offset, objdump 14's "call 7") and a loaded program's
+ * translated form, where the kernel keeps the offset in off and puts the
+ * callee's subprogram index in imm (bytes 85 10 07 00 01 00 00 00).
+ */
+static void test_pseudo_call_forms(void **state)
+{
+	static const unsigned char xlated[8] = {
+		0x85, 0x10, 0x07, 0x00, 0x01, 0x00, 0x00, 0x00
+	};
+	struct bpf_insn insn, p[4];
+	const struct eb_disasm_sym syms[] = { { 0, "main" }, { 24, "sub" } };
+	struct eb_disasm_opts opts = { .syms = syms, .nsyms = 2,
+				       .no_bytes = true };
+	struct eb_strbuf sb = EB_STRBUF_INIT;
+
+	(void)state;
+	memcpy(&insn, xlated, sizeof(insn));
+	check_one(&insn, 1, "call pc+7", 1);
+	insn = eb_insn_call_pseudo(7);
+	check_one(&insn, 1, "call 7", 1);
+	/* backwards, and a subprogram index of 0 (the main program) */
+	insn = eb_insn_raw(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, -3, 0);
+	check_one(&insn, 1, "call pc-3", 1);
+	/* still malformed: a destination register, or BPF_X */
+	insn = eb_insn_raw(BPF_JMP | BPF_CALL, 1, BPF_PSEUDO_CALL, 7, 1);
+	check_one(&insn, 1, "<unknown>", -EINVAL);
+	insn = eb_insn_raw(BPF_JMP | BPF_CALL | BPF_X, 0, BPF_PSEUDO_CALL,
+			   7, 1);
+	check_one(&insn, 1, "<unknown>", -EINVAL);
+
+	/* whole programs: main calls sub at index 3 */
+	p[0] = eb_insn_raw(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 2, 1);
+	p[1] = eb_insn_exit();
+	p[2] = eb_insn_exit();
+	p[3] = eb_insn_exit();
+	assert_int_equal(eb_disasm_prog(p, 4, NULL, &sb), 0);
+	assert_string_equal(sb.buf,
+		"       0:\t85 10 02 00 01 00 00 00\tcall pc+2\n"
+		"       1:\t95 00 00 00 00 00 00 00\texit\n"
+		"       2:\t95 00 00 00 00 00 00 00\texit\n"
+		"       3:\t95 00 00 00 00 00 00 00\texit\n");
+	eb_strbuf_reset(&sb);
+	assert_int_equal(eb_disasm_prog(p, 4, &opts, &sb), 0);
+	assert_string_equal(sb.buf,
+		"\n0000000000000000 <main>:\n"
+		"       0:\tcall pc+2 <sub>\n"
+		"       1:\texit\n"
+		"       2:\texit\n"
+		"\n0000000000000018 <sub>:\n"
+		"       3:\texit\n");
+	/* the object form keeps objdump 14's text, without a target */
+	eb_strbuf_reset(&sb);
+	p[0] = eb_insn_call_pseudo(2);
+	assert_int_equal(eb_disasm_prog(p, 4, &opts, &sb), 0);
+	assert_string_equal(sb.buf,
+		"\n0000000000000000 <main>:\n"
+		"       0:\tcall 2\n"
+		"       1:\texit\n"
+		"       2:\texit\n"
+		"\n0000000000000018 <sub>:\n"
+		"       3:\texit\n");
+	eb_strbuf_release(&sb);
+}
+
+/*
+ * The translated instructions of subprogs.bpf.o's sub_xdp as the kernel
+ * reports them (loaded and dumped raw by bpftool): every call is one of
+ * the three BPF-to-BPF calls, none prints "<unknown>".
+ */
+static char xlated_dir[] = "/tmp/eb_disasm_xl_XXXXXX";
+static char *xlated_bpffs;
+
+static void test_xlated_subprog_calls(void **state)
+{
+	struct eb_strbuf cmd = EB_STRBUF_INIT, sb = EB_STRBUF_INIT;
+	char *obj, *outp = NULL;
+	void *raw = NULL;
+	size_t size = 0;
+	int ret, st;
+
+	(void)state;
+	TU_SKIP_UNLESS_ROOT();
+	TU_SKIP_UNLESS(tu_have_bpftool(), "bpftool not found");
+	ret = tu_bpffs_mount_private("disasm", &xlated_bpffs);
+	TU_SKIP_UNLESS(!ret, "cannot mount a private bpffs: %d", ret);
+	assert_non_null(mkdtemp(xlated_dir));
+	obj = tu_bpf_obj_path("subprogs");
+	eb_strbuf_addf(&cmd, "bpftool prog loadall '%s' '%s/p' 2>&1 && "
+		       "bpftool prog dump xlated pinned '%s/p/sub_xdp' "
+		       "file '%s/x.bin' 2>&1",
+		       obj, xlated_bpffs, xlated_bpffs, xlated_dir);
+	st = tu_run(cmd.buf, &outp);
+	free(obj);
+	if (st) {
+		eb_strbuf_release(&cmd);
+		TU_SKIP("bpftool cannot load and dump subprogs.bpf.o: %s",
+			outp ? outp : "?");
+	}
+	free(outp);
+	eb_strbuf_reset(&cmd);
+	eb_strbuf_addf(&cmd, "%s/x.bin", xlated_dir);
+	assert_int_equal(eb_read_file(cmd.buf, &raw, &size), 0);
+	eb_strbuf_release(&cmd);
+	assert_int_equal(size % 8, 0);
+
+	assert_int_equal(eb_disasm_prog(raw, size / 8, NULL, &sb), 0);
+	free(raw);
+	if (strstr(sb.buf, "<unknown>"))
+		fail_msg("xlated sub_xdp has an <unknown>:\n%s", sb.buf);
+	/* sub_xdp's calls of sub_add3 (at 0 + 1 + 7) and sub_global, and
+	 * sub_add3's of sub_double; bpftool prints "call pc+7#..." etc. */
+	if (!strstr(sb.buf, "       0:\t85 10 07 00 01 00 00 00\tcall pc+7\n") ||
+	    !strstr(sb.buf, "\tcall pc+11\n") ||
+	    !strstr(sb.buf, "\tcall pc+2\n"))
+		fail_msg("xlated sub_xdp lacks its three calls:\n%s", sb.buf);
+	eb_strbuf_release(&sb);
+}
+
+/* Drop the pins (with the private bpffs) and the dump file. */
+static int xlated_teardown(void **state)
+{
+	struct eb_strbuf path = EB_STRBUF_INIT;
+
+	(void)state;
+	tu_bpffs_umount(&xlated_bpffs);
+	if (!strchr(xlated_dir, 'X')) {
+		eb_strbuf_addf(&path, "%s/x.bin", xlated_dir);
+		unlink(path.buf);
+		rmdir(xlated_dir);
+	}
+	eb_strbuf_release(&path);
+	return 0;
+}
+
 /* --- comparison with llvm-objdump ---------------------------------------- */
 
 /* objdump's block for one section: the text after its header line up to
@@ -829,6 +965,9 @@ int main(void)
 		cmocka_unit_test(test_ld_imm64_forms),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_prog_layout),
+		cmocka_unit_test(test_pseudo_call_forms),
+		cmocka_unit_test_teardown(test_xlated_subprog_calls,
+					  xlated_teardown),
 		cmocka_unit_test(test_corpus_matches_objdump),
 		cmocka_unit_test_teardown(test_sweep_matches_objdump,
 					  sweep_teardown),
