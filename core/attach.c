@@ -483,9 +483,25 @@ static int parse_uprobe(const struct words *ws, struct eb_attach_spec *s, struct
 	if (!*sym)
 		return eb_att_fail(e, -EINVAL, "'%s' names no symbol after the binary", ws->w[1]);
 	if (parse_u64(sym, &num)) {
-		s->offset += num;	/* a plain file offset */
+		/* a plain file offset */
+		if (num > UINT64_MAX - s->offset)
+			return eb_att_fail(e, -EINVAL,
+					   "file offset 0x%llx + 0x%llx in '%s' overflows",
+					   (unsigned long long)num,
+					   (unsigned long long)s->offset, ws->w[1]);
+		s->offset += num;
 		return 0;
 	}
+	/*
+	 * The kernel takes a uretprobe anywhere an instruction starts, but
+	 * hijacks the return address as at a function's entry: further in,
+	 * after the prologue moved the stack, it would clobber a saved
+	 * register instead.  Like a kretprobe, refuse the offset.
+	 */
+	if (s->hook == EB_HOOK_URETPROBE && s->offset)
+		return eb_att_fail(e, -EINVAL,
+				   "uretprobe '%s': a uretprobe must be at a function's entry, not at +0x%llx",
+				   ws->w[1], (unsigned long long)s->offset);
 	return set_str(&s->symbol, sym);
 }
 
@@ -1212,6 +1228,34 @@ out:
 	return err;
 }
 
+/* A uprobe's file offset must lie inside the binary (the kernel takes
+ * any offset that is negative as a loff_t). */
+static int check_file_offset(const struct eb_attach_spec *s, uint64_t off,
+			     struct eb_strbuf *e)
+{
+	struct stat st;
+	int err;
+
+	if (stat(s->target, &st)) {
+		err = -errno;
+		return eb_att_fail(e, err, "uprobe binary '%s': %s", s->target,
+				   eb_strerror(err));
+	}
+	if (off >= (uint64_t)st.st_size) {
+		if (s->symbol)
+			return eb_att_fail(e, -EINVAL,
+					   "'%s+0x%llx' is at file offset 0x%llx, beyond the end of '%s' (%lld bytes)",
+					   s->symbol, (unsigned long long)s->offset,
+					   (unsigned long long)off, s->target,
+					   (long long)st.st_size);
+		return eb_att_fail(e, -EINVAL,
+				   "file offset 0x%llx is beyond the end of '%s' (%lld bytes)",
+				   (unsigned long long)off, s->target,
+				   (long long)st.st_size);
+	}
+	return 0;
+}
+
 static int attach_probe(int prog_fd, const struct eb_attach_spec *s, struct eb_link **out,
 			struct eb_strbuf *e)
 {
@@ -1231,9 +1275,19 @@ static int attach_probe(int prog_fd, const struct eb_attach_spec *s, struct eb_l
 		if (err)
 			return eb_att_fail(e, err, "'%s': cannot read its symbols: %s", s->target,
 					   eb_strerror(err));
+		if (s->offset > UINT64_MAX - off)
+			return eb_att_fail(e, -EINVAL,
+					   "offset +0x%llx after '%s' (file offset 0x%llx) in '%s' overflows",
+					   (unsigned long long)s->offset, s->symbol,
+					   (unsigned long long)off, s->target);
 		off += s->offset;
 	} else if (user && access(s->target, F_OK)) {
 		return eb_att_fail(e, -ENOENT, "no such binary '%s'", s->target);
+	}
+	if (user) {
+		err = check_file_offset(s, off, e);
+		if (err)
+			return err;
 	}
 	type = eb_pmu_type(pmu);
 	if (type < 0)

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "info.h"
 #include "log.h"
 #include "map.h"
+#include "strbuf.h"
 #include "util.h"
 
 /* --- opening and closing ------------------------------------------------- */
@@ -191,6 +194,35 @@ int eb_map_peek(const struct eb_map *m, void *value)
 int eb_map_freeze(const struct eb_map *m)
 {
 	return eb_sys_map_freeze(m->fd);
+}
+
+int eb_map_is_readonly(const struct eb_map *m)
+{
+	struct eb_strbuf path = EB_STRBUF_INIT;
+	char buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	if (m->flags & BPF_F_RDONLY)
+		return 1;
+	eb_strbuf_addf(&path, "/proc/self/fdinfo/%d", m->fd);
+	fd = eb_strbuf_error(&path) ? -1 : open(path.buf, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		n = eb_strbuf_error(&path) ? -ENOMEM : -errno;
+		if (fd >= 0)
+			close(fd);
+		eb_strbuf_release(&path);
+		return (int)n;
+	}
+	close(fd);
+	eb_strbuf_release(&path);
+	buf[n] = '\0';
+	p = strstr(buf, "\nfrozen:");
+	if (!p)
+		return -ENOENT;
+	return atoi(p + 8) != 0;
 }
 
 /* --- iteration ---------------------------------------------------------------- */

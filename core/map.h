@@ -121,6 +121,10 @@ int eb_map_peek(const struct eb_map *m, void *value);
 /* BPF_MAP_FREEZE: make the map read-only for user space from now on;
  * later updates and deletes through bpf(2) fail with -EPERM. */
 int eb_map_freeze(const struct eb_map *m);
+/* Whether user space may no longer change the map: frozen (the
+ * "frozen:" line of /proc/self/fdinfo/FD) or created BPF_F_RDONLY.
+ * 1, 0 or -errno (-ENOENT: no such line, a kernel without freezing). */
+int eb_map_is_readonly(const struct eb_map *m);
 
 /* --- iteration ----------------------------------------------------------- */
 

@@ -234,6 +234,9 @@ struct fs_handle {
 	struct eb_strbuf wbuf;	/* bytes written, at their offsets */
 	bool dirty;
 	bool trunc;		/* opened with O_TRUNC */
+	int refused;		/* -errno: a write failed its check, so the
+				 * flush applies nothing and fails with it
+				 * (no valid part of a refused value lands) */
 	bool too_big;		/* a write went past max_object (EFBIG): the
 				 * next flush fails with EFBIG and applies
 				 * nothing of the cut-off bytes */

@@ -641,10 +641,12 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t siz
 			ret = h->node->ops->check(h);
 	}
 	if (ret && old) {
-		/* refused: the buffer is what it was before this write */
+		/* refused: the buffer is what it was before this write, and
+		 * nothing of it is applied at flush */
 		eb_strbuf_reset(&h->wbuf);
 		eb_strbuf_add(&h->wbuf, old, old_len);
 		h->dirty = old_dirty;
+		h->refused = ret;
 	} else if (!ret) {
 		h->dirty = true;
 	}
@@ -666,6 +668,12 @@ static int handle_commit(struct fs_handle *h)
 		h->too_big = false;
 		h->dirty = false;
 		return -EFBIG;
+	}
+	if (h->refused) {
+		ret = h->refused;
+		h->refused = 0;
+		h->dirty = false;
+		return ret;
 	}
 	if (h->dirty && h->node->ops->commit) {
 		h->dirty = false;

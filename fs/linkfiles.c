@@ -344,6 +344,59 @@ static int map_fd_by_name(const char *name, void *ctx)
 }
 
 /*
+ * How many bytes of canonical line name the hook itself: all of it, but
+ * an XDP line without its mode word ("xdp IF") and a tc line without its
+ * mechanism ("tc IF DIR"), since the kernel keeps one hook per interface
+ * (and direction) whatever the mode.
+ */
+static size_t hook_key_len(const char *line)
+{
+	unsigned int words, n = 0;
+	size_t i;
+
+	if (!strncmp(line, "xdp ", 4))
+		words = 2;
+	else if (!strncmp(line, "tc ", 3))
+		words = 3;
+	else
+		return strlen(line);
+	for (i = 0; line[i]; i++) {
+		if (line[i] == ' ' && ++n == words)
+			break;
+	}
+	return i;
+}
+
+static bool same_hook(const char *a, const char *b)
+{
+	size_t la = hook_key_len(a);
+
+	return la == hook_key_len(b) && !memcmp(a, b, la);
+}
+
+/*
+ * The name of a link of p (registered through this mount) attached where
+ * the canonical line spec_line says, or NULL.  An iterator is no hook
+ * (each link is a reader of its own), so it never clashes.  State lock
+ * held.
+ */
+static const char *link_on_hook(const struct fs_prog *p, const struct eb_attach_spec *spec)
+{
+	unsigned int i;
+
+	if (spec->hook == EB_HOOK_ITER)
+		return NULL;
+	for (i = 0; i < lreg.n; i++) {
+		const struct fs_link *l = lreg.v[i];
+
+		if (link_of(l, p->obj_name, p->name) && l->el && l->el->line &&
+		    same_hook(l->el->line, spec->line))
+			return l->el->name;
+	}
+	return NULL;
+}
+
+/*
  * Attach p where line says; register and pin the link.  0 or -errno
  * (the message in err).  The attach runs under load_lock only (no
  * unload can close p->fd meanwhile), not the state lock: a uprobe on a
@@ -354,6 +407,7 @@ static int attach_line(struct fs_prog *p, const char *line, struct eb_strbuf *er
 	const struct eb_attach_opts opts = { .map_fd = map_fd_by_name };
 	struct eb_attach_spec spec;
 	struct eb_link *el = NULL;
+	const char *dup;
 	struct fs_link *l;
 	bool gone;
 	int ret;
@@ -370,6 +424,18 @@ static int attach_line(struct fs_prog *p, const char *line, struct eb_strbuf *er
 	ret = eb_attach_parse(line, p->type, p->expected_attach_type, p->sec_name, &spec, err);
 	if (ret)
 		goto out;
+	fs_rdlock();
+	dup = link_on_hook(p, &spec);
+	if (dup) {
+		eb_strbuf_addf(err, "attach: '%s': already attached there: link %s", spec.line,
+			       dup);
+		ret = -EBUSY;
+	}
+	fs_unlock();
+	if (ret) {
+		eb_attach_spec_release(&spec);
+		goto out;
+	}
 	ret = eb_attach(p->fd, &spec, &opts, &el, err);
 	eb_attach_spec_release(&spec);
 	if (ret)

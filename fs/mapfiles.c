@@ -959,8 +959,22 @@ out:
 	return ret;
 }
 
+/* A write-open of a key of a frozen or read-only map fails at once (the
+ * kernel would refuse the update only at close, which shells ignore). */
+static int key_open(struct fs_handle *h)
+{
+	struct fs_map *m = node_map(h->node);
+
+	if ((h->flags & O_ACCMODE) == O_RDONLY || eb_map_is_readonly(&m->m) != 1)
+		return 0;
+	eb_warn("fs", "maps/%s: the map is frozen (read-only for user space)",
+		fs_map_name(m));
+	return -EPERM;
+}
+
 static const struct fs_node_ops key_ops = {
 	.kind = "key",
+	.open = key_open,
 	.mode = S_IFREG | 0644,
 	.live = true,
 	.cache_attr = true,

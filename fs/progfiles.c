@@ -11,7 +11,7 @@
  *                retval: N / duration_ns: N / data_size_out: N /
  *                data_out: HEX
  *            or, when the last run failed, one line
- *                error: STRERROR: CAUSE (run of program 'P' on N bytes of input)
+ *                error: STRERROR: CAUSE (a run of PROG on N bytes of input)
  *            Input the type can never run on (a tracepoint, a context-only
  *            type) is refused at write().
  *   attach, attach_error, links/   attaching (linkfiles.c)
@@ -217,9 +217,10 @@ static void run_record_error(struct fs_prog *p, size_t size, int err)
 		eb_strbuf_error(&cause) ? "?" : cause.buf);
 	pthread_mutex_lock(&p->run_lock);
 	eb_strbuf_reset(&p->run_result);
-	eb_strbuf_addf(&p->run_result, "error: %s: %s (run of program '%s' on %zu bytes of input)\n",
+	eb_strbuf_addf(&p->run_result, "error: %s: %s (a run of %s on %zu byte%s of input)\n",
 		       eb_strerror(err == -524 ? -EOPNOTSUPP : err),
-		       eb_strbuf_error(&cause) ? "?" : cause.buf, p->name, size);
+		       eb_strbuf_error(&cause) ? "?" : cause.buf, p->name, size,
+		       size == 1 ? "" : "s");
 	pthread_mutex_unlock(&p->run_lock);
 	eb_strbuf_release(&cause);
 }

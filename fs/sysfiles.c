@@ -176,9 +176,11 @@ static int sys_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t pos,
 	return n;
 }
 
+/* root's only (the kernel enforces it: default_permissions): the kernel
+ * gives other users no ids or fds of BPF objects either */
 const struct fs_node_ops fs_sys_dir_ops = {
 	.kind = "sys",
-	.mode = S_IFDIR | 0555,
+	.mode = S_IFDIR | 0500,
 	.lookup = sys_lookup,
 	.readdir = sys_readdir,
 };

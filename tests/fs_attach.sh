@@ -236,6 +236,10 @@ check "ip: eba0 runs an xdp program" sh -c "ip -n '$NSA' -d link show eba0 | gre
 expect_err "links/ takes no new files" EPERM touch "$P/xdp_a/links/new"
 expect_err "a link file is read-only" EACCES bash -c "echo 1 > '$P/xdp_a/links/$xl'"
 expect_err "the same hook twice" EBUSY bash -c "echo 'xdp eba0' > '$P/xdp_b/attach'"
+expect_err "xdp_a on eba0 again, in another mode" EBUSY \
+	bash -c "echo 'xdp eba0 skb' > '$P/xdp_a/attach'"
+expect_line "attach_error names the link already there" "$P/xdp_a/attach_error" \
+	"message: attach: 'xdp eba0 skb': already attached there: link $xl"
 send_udp "$NSB" $ADDR_A 31337 5
 expect_eq "xdp counted 5 datagrams" "$(cat "$M/net_counts/0")" "5"
 check "rm links/ID" rm "$P/xdp_a/links/$xl"
@@ -258,6 +262,11 @@ fi
 check "echo 'auto eba0' > tc_in/attach" bash -c "echo 'auto eba0' > '$P/tc_in/attach'"
 til=$(links_of tc_in)
 expect_eq "tc_in: the canonical line" "$(cat "$P/tc_in/attach")" "$til tc eba0 ingress"
+expect_err "tc_in on eba0 ingress again (tcx named)" EBUSY \
+	bash -c "echo 'tc eba0 ingress tcx' > '$P/tc_in/attach'"
+expect_line "attach_error: tc_in is already there" "$P/tc_in/attach_error" \
+	"message: attach: 'tc eba0 ingress tcx': already attached there: link $til"
+expect_eq "tc_in: still one link" "$(links_of tc_in | wc -l)" "1"
 if [ "$TCX" = 1 ]; then
 	check "echo 'tc eba0 egress' > tc_out/attach" bash -c "echo 'tc eba0 egress' > '$P/tc_out/attach'"
 	tol=$(links_of tc_out)
@@ -306,9 +315,32 @@ expect_eq "tp: the canonical line" "$(cat "$P/tp_getppid/attach")" \
 expect_eq "raw: the canonical line" "$(cat "$P/raw_getppid/attach")" "$rawl raw_tracepoint sys_enter"
 expect_eq "bpftool: a perf_event link" "$(link_field "$tpl" type)" "perf_event"
 expect_eq "bpftool: a raw_tracepoint link" "$(link_field "$rawl" type)" "raw_tracepoint"
+# the same program on the same tracepoint again: refused before the kernel
+expect_err "tracepoint: the same hook twice (explicit)" EBUSY \
+	bash -c "echo 'tracepoint syscalls/sys_enter_getppid' > '$P/tp_getppid/attach'"
+expect_line "tracepoint: attach_error names the link" "$P/tp_getppid/attach_error" \
+	"message: attach: 'tracepoint syscalls/sys_enter_getppid': already attached there: link $tpl"
+expect_line "tracepoint: attach_error errno" "$P/tp_getppid/attach_error" \
+	"errno: 16 (Device or resource busy)"
+expect_err "tracepoint: auto twice" EBUSY bash -c "echo auto > '$P/tp_getppid/attach'"
+expect_eq "tracepoint: still one link" "$(cat "$P/tp_getppid/attach")" \
+	"$tpl tracepoint syscalls/sys_enter_getppid"
+# another program on the same tracepoint is no duplicate
+check "tp_getppid2 on the same tracepoint" bash -c "echo auto > '$P/tp_getppid2/attach'"
+tp2l=$(links_of tp_getppid2)
 getppid_calls "$M/att_cfg/0" 7
 expect_eq "tracepoint counted 7 getppid() calls" "$(cat "$M/trace_counts/0")" "7"
 expect_eq "raw tracepoint counted 7" "$(cat "$M/trace_counts/1")" "7"
+expect_eq "the second program on the tracepoint counted 7" "$(cat "$M/trace_counts/5")" "7"
+check "rm tp_getppid2's link" rm "$P/tp_getppid2/links/$tp2l"
+# the same program on another tracepoint is no duplicate either
+check "tp_getppid on a second tracepoint" \
+	bash -c "echo 'tracepoint syscalls/sys_enter_getpid' > '$P/tp_getppid/attach'"
+expect_eq "tp_getppid: two links" "$(links_of tp_getppid | wc -l)" "2"
+tpl2=$(links_of tp_getppid | grep -vx "$tpl")
+expect_line "tp_getppid lists the second" "$P/tp_getppid/attach" \
+	"$tpl2 tracepoint syscalls/sys_enter_getpid"
+check "rm the second tracepoint link" rm "$P/tp_getppid/links/$tpl2"
 
 # --- the links survive a SIGKILL of the daemon ---------------------------------------------
 for prog in tc_in tc_nl tp_getppid raw_getppid; do
@@ -359,6 +391,13 @@ if [ -n "$CG" ] && mkdir "$CG" 2>/dev/null; then
 	expect_line "cgroup: link file attach_type" <(cat "$P/cg_egress/links/$cgl") \
 		"attach_type: cgroup_inet_egress"
 	expect_eq "bpftool: a cgroup link" "$(link_field "$cgl" type)" "cgroup"
+	# the same hook again, spelled out or by auto: refused, no second link
+	expect_err "cgroup: the full line of the same hook" EBUSY \
+		bash -c "echo 'cgroup $CG cgroup_inet_egress' > '$P/cg_egress/attach'"
+	expect_line "cgroup: attach_error names the link" "$P/cg_egress/attach_error" \
+		"message: attach: 'cgroup $CG cgroup_inet_egress': already attached there: link $cgl"
+	expect_err "cgroup: auto CGROUP twice" EBUSY bash -c "echo 'auto $CG' > '$P/cg_egress/attach'"
+	expect_eq "cgroup: still one link" "$(links_of cg_egress)" "$cgl"
 	check "a process in the cgroup sends 6" bash -c \
 		"echo \$BASHPID > '$CG/cgroup.procs' && for i in 1 2 3 4 5 6; do printf x >/dev/udp/127.0.0.1/31338; done"
 	send_udp - 127.0.0.1 31338 3	# not from the cgroup
@@ -380,6 +419,11 @@ if [ -x "$UT" ]; then
 	upl=$(links_of up_target)
 	expect_eq "uprobe: the canonical line" "$(cat "$P/up_target/attach")" \
 		"$upl uprobe $UT:eb_uprobe_target"
+	expect_err "uprobe: the same line twice" EBUSY \
+		bash -c "echo 'uprobe $UT:eb_uprobe_target' > '$P/up_target/attach'"
+	expect_line "uprobe: attach_error names the link" "$P/up_target/attach_error" \
+		"message: attach: 'uprobe $UT:eb_uprobe_target': already attached there: link $upl"
+	expect_eq "uprobe: still one link" "$(links_of up_target)" "$upl"
 	check "the target calls its function 5 times" "$UT" 5
 	expect_eq "uprobe counted 5 calls" "$(cat "$M/trace_counts/2")" "5"
 	expect_eq "uretprobe counted 5 returns" "$(cat "$M/trace_counts/3")" "5"

@@ -71,6 +71,25 @@ expect_err "non-numeric value" EINVAL bash -c "echo seven > '$M/counts/1'"
 expect_err "empty value" EINVAL bash -c "echo > '$M/counts/1'"
 expect_err "blank value" EINVAL bash -c "echo '  ' > '$M/counts/1'"
 expect_err "value of the wrong size" EINVAL bash -c "echo 0011 > '$M/globals.data/0'"
+# a value written in two write()s whose second is refused: nothing lands
+# (before: the first, valid line was applied at close)
+expect_eq "a refused second write() fails, and so does the close" "$(python3 -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
+os.write(fd, b"7\n")
+try:
+    os.write(fd, b"8\n")
+    print("second write accepted")
+except OSError as e:
+    print("write:", os.strerror(e.errno))
+try:
+    os.close(fd)
+    print("close: ok")
+except OSError as e:
+    print("close:", os.strerror(e.errno))' "$M/counts/1")" "write: Invalid argument
+close: Invalid argument"
+expect_err "a key of a frozen map (.rodata) refuses writes at open" EPERM \
+	bash -c "echo 00 > '$M/globals.rodata/0'"
 unchanged "bad values"
 
 expect_err "a key name that is not a key" ENOENT cat "$M/counts/one"

@@ -48,14 +48,36 @@ expect_eq "run: drops[64] counted the length" "$(cat "$M/drops/64")" "1"
 check "globals_sum run" sh -c "head -c 64 /dev/zero > '$P/globals_sum/run'"
 expect_line "globals_sum retval 42" <(cat "$P/globals_sum/run") "retval: 42"
 expect_err "run with input the type refuses" EINVAL bash -c "printf x | dd of='$P/xdp_count/run' status=none"
+# a failed run replaces the last result: cat never shows a stale success
+expect_line "run: the failure replaces the result" "$P/xdp_count/run" \
+	"error: Invalid argument: an xdp input needs at least 14 bytes (an Ethernet header) (a run of xdp_count on 1 byte of input)"
+check "run: no stale retval after the failure" sh -c "! grep -q '^retval' '$P/xdp_count/run'"
+check "run: a good run again" sh -c "head -c 64 /dev/zero > '$P/xdp_count/run'"
+expect_line "run: its result is back" "$P/xdp_count/run" "retval: 2"
+# a shell redirect ignores the error at close; the run file still tells
+sh -c "head -c 10 /dev/zero > '$P/xdp_count/run'"
+expect_eq "run: 10 bytes: one error line" "$(cat "$P/xdp_count/run")" \
+	"error: Invalid argument: an xdp input needs at least 14 bytes (an Ethernet header) (a run of xdp_count on 10 bytes of input)"
+# input a type can never run on is refused at write(), where shells see it
+check "cp att_trace.bpf.o (tracepoint programs)" cp "$BPF/att_trace.bpf.o" "$P/"
+expect_err "run: a tracepoint program refuses input at write" EOPNOTSUPP \
+	bash -c "printf x > '$P/tp_getppid/run'"
+expect_eq "run: it says why" "$(cat "$P/tp_getppid/run")" \
+	"error: Operation not supported: the kernel has no test runs for tracepoint programs (a run of tp_getppid on 1 byte of input)"
+expect_err "run: a raw_tracepoint program takes no input bytes" EINVAL \
+	bash -c "printf xy > '$P/raw_getppid/run'"
+expect_eq "run: it says why" "$(cat "$P/raw_getppid/run")" \
+	"error: Invalid argument: a raw_tracepoint program runs on a context, not on input bytes (a run of raw_getppid on 2 bytes of input)"
+check "rm att_trace.bpf.o" rm "$P/att_trace.bpf.o"
 
 # --- replace on copy ---
 check "cp over the same name" cp "$BPF/xdp_count.bpf.o" "$P/xdp_count.bpf.o"
 nid=$(our_prog_id xdp_count)
 check "a new program id" test -n "$nid" -a "$nid" != "$id"
 check "old program unloaded" eventually sh -c "! bpftool prog show id $id"
-# kept: counts[1] is the 7 written above plus the 64-byte run
-expect_eq "maps of the same type and sizes are kept" "$(cat "$M/counts/1")" "71"
+# kept: counts[1] is the 7 written above plus the two 64-byte runs (the
+# refused runs never ran)
+expect_eq "maps of the same type and sizes are kept" "$(cat "$M/counts/1")" "135"
 expect_eq "one xdp_count dir" "$(ls "$P" | grep -c '^xdp_count$')" "1"
 check "echo 5 > counts/1" sh -c "echo 5 > '$M/counts/1'"
 expect_err "a failing replacement" EACCES cp "$BPF/reject.bpf.o" "$P/xdp_count.bpf.o"

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -67,6 +68,9 @@ static const struct parse_case parse_cases[] = {
 	  "sockmap socks stream_parser" },
 	{ "uprobe /bin/true:main+0x10", PT(KPROBE), 0, NULL, 0, "uprobe /bin/true:main+0x10" },
 	{ "uretprobe /bin/true:4096", PT(KPROBE), 0, NULL, 0, "uretprobe /bin/true:0x1000" },
+	{ "uretprobe /bin/true:main+0", PT(KPROBE), 0, NULL, 0, "uretprobe /bin/true:main" },
+	{ "uprobe /bin/true:0xfffffffffffffff0+0xf", PT(KPROBE), 0, NULL, 0,
+	  "uprobe /bin/true:0xffffffffffffffff" },
 	{ "kprobe do_nanosleep+8", PT(KPROBE), 0, NULL, 0, "kprobe do_nanosleep+0x8" },
 	{ "perf_event cpu-clock 99", PT(PERF_EVENT), 0, NULL, 0, "perf_event cpu-clock 99" },
 	{ "fentry", PT(TRACING), BPF_TRACE_FENTRY, "fentry/do_nanosleep", 0,
@@ -143,6 +147,10 @@ static const struct parse_case parse_cases[] = {
 	  "attach: bad offset after 'main' in '/bin/true:main+zz'" },
 	{ "uprobe /bin/true:", PT(KPROBE), 0, NULL, -EINVAL,
 	  "attach: '/bin/true:' names no symbol after the binary" },
+	{ "uretprobe /bin/true:main+4", PT(KPROBE), 0, NULL, -EINVAL,
+	  "attach: uretprobe '/bin/true:main+4': a uretprobe must be at a function's entry, not at +0x4" },
+	{ "uprobe /bin/true:0xffffffffffffffff+1", PT(KPROBE), 0, NULL, -EINVAL,
+	  "attach: file offset 0xffffffffffffffff + 0x1 in '/bin/true:0xffffffffffffffff+1' overflows" },
 	{ "kretprobe do_nanosleep+4", PT(KPROBE), 0, NULL, -EINVAL,
 	  "attach: kretprobe 'do_nanosleep+4' cannot take an offset" },
 	{ "perf_event", PT(PERF_EVENT), 0, NULL, -EINVAL,
@@ -230,6 +238,71 @@ static void test_parse_fields(void **state)
 	eb_attach_spec_release(&s);
 	assert_string_equal(eb_hook_str(EB_HOOK_RAW_TP), "raw_tracepoint");
 	assert_string_equal(eb_hook_str(EB_HOOK_MAX), "?");
+}
+
+/*
+ * Uprobe offsets out of range are refused before anything reaches the
+ * kernel (which takes an offset negative as a loff_t), so no program is
+ * needed: prog_fd -1 is never used.
+ */
+static void expect_uprobe_refused(const char *line, int want_err, const char *want)
+{
+	struct eb_strbuf err = EB_STRBUF_INIT;
+	struct eb_attach_spec s;
+	struct eb_link *l = NULL;
+
+	assert_int_equal(eb_attach_parse(line, PT(KPROBE), 0, NULL, &s, &err), 0);
+	assert_int_equal(eb_attach(-1, &s, NULL, &l, &err), want_err);
+	assert_null(l);
+	if (strcmp(err.buf, want))
+		fail_msg("'%s': message\n  got  '%s'\n  want '%s'", line, err.buf, want);
+	eb_attach_spec_release(&s);
+	eb_strbuf_release(&err);
+}
+
+static void test_uprobe_offsets(void **state)
+{
+	const char *bin = getenv("EB_UPROBE_TARGET");
+	char line[4096], want[4096];
+	uint64_t off = 0;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(bin);
+	assert_int_equal(stat(bin, &st), 0);
+	assert_int_equal(eb_elf_symbol_offset(bin, "eb_uprobe_target", &off), 0);
+
+	snprintf(line, sizeof(line), "uprobe %s:0xffffffffffffffff", bin);
+	snprintf(want, sizeof(want),
+		 "attach: file offset 0xffffffffffffffff is beyond the end of '%s' (%lld bytes)",
+		 bin, (long long)st.st_size);
+	expect_uprobe_refused(line, -EINVAL, want);
+	/* the first offset past the end */
+	snprintf(line, sizeof(line), "uprobe %s:%lld", bin, (long long)st.st_size);
+	snprintf(want, sizeof(want),
+		 "attach: file offset 0x%llx is beyond the end of '%s' (%lld bytes)",
+		 (unsigned long long)st.st_size, bin, (long long)st.st_size);
+	expect_uprobe_refused(line, -EINVAL, want);
+	/* symbol + offset wrapping around 2^64 */
+	snprintf(line, sizeof(line), "uprobe %s:eb_uprobe_target+0xffffffffffffffff", bin);
+	snprintf(want, sizeof(want),
+		 "attach: offset +0xffffffffffffffff after 'eb_uprobe_target' (file offset 0x%llx) in '%s' overflows",
+		 (unsigned long long)off, bin);
+	expect_uprobe_refused(line, -EINVAL, want);
+	/* symbol + offset past the end, no wrap */
+	snprintf(line, sizeof(line), "uprobe %s:eb_uprobe_target+%lld", bin,
+		 (long long)st.st_size);
+	snprintf(want, sizeof(want),
+		 "attach: 'eb_uprobe_target+0x%llx' is at file offset 0x%llx, beyond the end of '%s' (%lld bytes)",
+		 (unsigned long long)st.st_size, (unsigned long long)(off + st.st_size), bin,
+		 (long long)st.st_size);
+	expect_uprobe_refused(line, -EINVAL, want);
+	/* the same for a uretprobe at a symbol's entry */
+	snprintf(line, sizeof(line), "uretprobe %s:0xffffffffffffffff", bin);
+	snprintf(want, sizeof(want),
+		 "attach: file offset 0xffffffffffffffff is beyond the end of '%s' (%lld bytes)",
+		 bin, (long long)st.st_size);
+	expect_uprobe_refused(line, -EINVAL, want);
 }
 
 /* --- helpers of probe.c -------------------------------------------------------- */
@@ -358,6 +431,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_fields),
+		cmocka_unit_test(test_uprobe_offsets),
 		ATT_T(test_probe_helpers),
 		ATT_T(test_sockmap),
 	};

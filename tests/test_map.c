@@ -321,7 +321,9 @@ static void test_freeze(void **state)
 	TU_REQUIRE_BPF();
 	make_map(&m, BPF_MAP_TYPE_HASH, 4, 4, 4, 0, "eb_frozen");
 	assert_int_equal(eb_map_update(&m, &k, &v, BPF_ANY), 0);
+	assert_int_equal(eb_map_is_readonly(&m), 0);
 	assert_int_equal(eb_map_freeze(&m), 0);
+	assert_int_equal(eb_map_is_readonly(&m), 1);
 	assert_int_equal(eb_map_update(&m, &k, &v, BPF_ANY), -EPERM);
 	assert_int_equal(eb_map_delete(&m, &k), -EPERM);
 	assert_int_equal(eb_map_lookup(&m, &k, &out), 0);
