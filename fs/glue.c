@@ -922,6 +922,19 @@ static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fuse_reply_err(req, req_is_root(req) ? EPERM : EACCES);
 }
 
+/* no symbolic or hard links anywhere in the tree */
+static void op_symlink(fuse_req_t req, const char *target, fuse_ino_t parent,
+		       const char *name)
+{
+	fuse_reply_err(req, req_is_root(req) ? EPERM : EACCES);
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		    const char *newname)
+{
+	fuse_reply_err(req, req_is_root(req) ? EPERM : EACCES);
+}
+
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
@@ -954,6 +967,8 @@ const struct fuse_lowlevel_ops fs_fuse_ops = {
 	.poll = op_poll,
 	.create = op_create,
 	.mknod = op_mknod,
+	.symlink = op_symlink,
+	.link = op_link,
 	.unlink = op_unlink,
 	.mkdir = op_mkdir,
 	.rmdir = op_rmdir,
