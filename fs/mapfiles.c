@@ -433,7 +433,8 @@ static int map_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry
 	void *key, *val;
 	int ret;
 
-	if (!strcmp(name, ".info") || !strcmp(name, ".dump")) {
+	if (!strcmp(name, ".info") ||
+	    (!strcmp(name, ".dump") && !fs_events_map_type(m->m.type))) {
 		out->ops = name[1] == 'i' ? &map_info_ops : &map_dump_ops;
 		out->backing = fs_backing_get(&m->b);
 		return 0;
@@ -723,19 +724,19 @@ static int map_dir_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t p
 			return 0;
 		pos++, n++;
 	}
-	if (pos == 1) {
-		if (emit(ctx, ".dump", S_IFREG, 0))
-			return n;
-		pos++, n++;
-	}
-	if (fs_events_map_type(m->m.type)) {
+	if (fs_events_map_type(m->m.type)) {	/* no entries to dump: no .dump */
 		const char *en;
 
-		for (; (en = fs_events_entry_name(m->m.type, (unsigned int)(pos - 2)));
+		for (; (en = fs_events_entry_name(m->m.type, (unsigned int)(pos - 1)));
 		     pos++, n++)
 			if (emit(ctx, en, S_IFREG, 0))
 				break;
 		return n;
+	}
+	if (pos == 1) {
+		if (emit(ctx, ".dump", S_IFREG, 0))
+			return n;
+		pos++, n++;
 	}
 	if (!has_keys(m))
 		return n;

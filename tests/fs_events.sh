@@ -168,7 +168,7 @@ check "cp $OBJ" cp "$BPF/$OBJ" "$P/"
 for m in fse_pa fse_rb fse_urb; do
 	expect_eq "ls maps/$m" "$(ls "$M/$m" | tr '\n' ' ')" "events events_pipe "
 	expect_eq "ls -a maps/$m" "$(ls -a "$M/$m" | tr '\n' ' ')" \
-		". .. .dump .format .info events events_pipe "
+		". .. .format .info events events_pipe "
 done
 check_fails "no key files in a perf event array" test -e "$M/fse_pa/0"
 expect_eq "events is read-only" "$(stat -c %A "$M/fse_pa/events")" "-r--r--r--"
