@@ -202,22 +202,24 @@ int eb_map_is_readonly(const struct eb_map *m)
 	char buf[1024];
 	const char *p;
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	if (m->flags & BPF_F_RDONLY)
 		return 1;
 	eb_strbuf_addf(&path, "/proc/self/fdinfo/%d", m->fd);
-	fd = eb_strbuf_error(&path) ? -1 : open(path.buf, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (n < 0) {
-		n = eb_strbuf_error(&path) ? -ENOMEM : -errno;
-		if (fd >= 0)
-			close(fd);
+	if (eb_strbuf_error(&path)) {
 		eb_strbuf_release(&path);
-		return (int)n;
+		return -ENOMEM;
 	}
-	close(fd);
+	fd = open(path.buf, O_RDONLY | O_CLOEXEC);
 	eb_strbuf_release(&path);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
 	buf[n] = '\0';
 	p = strstr(buf, "\nfrozen:");
 	if (!p)

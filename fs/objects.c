@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -264,6 +265,22 @@ static bool keep_on_replace(const struct eb_obj_map *m, const struct fs_map *old
 	       mi.flags == m->map_flags;
 }
 
+/* Refuse the load: the message into lc->err and the log.  Returns err. */
+static int refuse(struct load_ctx *lc, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int refuse(struct load_ctx *lc, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	eb_strbuf_reset(lc->err);
+	va_start(ap, fmt);
+	eb_strbuf_vaddf(lc->err, fmt, ap);
+	va_end(ap);
+	eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
+	return err;
+}
+
 static int reuse_map(const struct eb_obj_map *m, void *ctx)
 {
 	struct load_ctx *lc = ctx;
@@ -286,12 +303,10 @@ static int reuse_map(const struct eb_obj_map *m, void *ctx)
 		fd = fcntl(fs_map_fd(old), F_DUPFD_CLOEXEC, 3);
 		return fd < 0 ? -errno : fd;
 	}
-	eb_strbuf_reset(lc->err);
-	eb_strbuf_addf(lc->err, "map '%s' already exists in maps/ (object %s)", name,
-		       fs_map_owner_cnt(old) ? fs_map_owner(old, 0) : "?");
-	eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
+	fd = refuse(lc, -EEXIST, "map '%s' already exists in maps/ (object %s)", name,
+		    fs_map_owner_cnt(old) ? fs_map_owner(old, 0) : "?");
 	free(name);
-	return -EEXIST;
+	return fd;
 }
 
 /*
@@ -304,18 +319,13 @@ static int check_name(struct load_ctx *lc, const char *what, const char *name)
 {
 	size_t len = fs_pin_name_len(name);
 
-	if (!*name || *name == '.' || strchr(name, '/')) {
-		eb_strbuf_addf(lc->err, "%s name '%s' cannot be a file name (empty, "
-			       "starting with '.' or holding '/')", what, name);
-		eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
-		return -EINVAL;
-	}
-	if (len > NAME_MAX) {
-		eb_strbuf_addf(lc->err, "%s name '%.40s...' is too long to pin: %zu bytes "
-			       "('.' and '%%' count 3), at most %d", what, name, len, NAME_MAX);
-		eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
-		return -ENAMETOOLONG;
-	}
+	if (!*name || *name == '.' || strchr(name, '/'))
+		return refuse(lc, -EINVAL, "%s name '%s' cannot be a file name (empty, "
+			      "starting with '.' or holding '/')", what, name);
+	if (len > NAME_MAX)
+		return refuse(lc, -ENAMETOOLONG, "%s name '%.40s...' is too long to pin: "
+			      "%zu bytes ('.' and '%%' count 3), at most %d", what, name, len,
+			      NAME_MAX);
 	return 0;
 }
 
@@ -350,19 +360,13 @@ static int check_names(struct load_ctx *lc)
 
 		if (!p->sec_known)
 			continue;
-		if (!strcmp(p->name, lc->obj->name)) {
-			eb_strbuf_addf(lc->err, "program '%s' has the name of its own object "
-				       "file: name the file differently", p->name);
-			eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
-			return -EEXIST;
-		}
-		if ((other && strcmp(other->obj_name, lc->obj->name)) || o) {
-			eb_strbuf_addf(lc->err, "program '%s' already exists in progs/ (%s %s)",
-				       p->name, other ? "object" : "file",
-				       other ? other->obj_name : o->name);
-			eb_warn("fs", "%s: %s", lc->obj->name, lc->err->buf);
-			return -EEXIST;
-		}
+		if (!strcmp(p->name, lc->obj->name))
+			return refuse(lc, -EEXIST, "program '%s' has the name of its own object "
+				      "file: name the file differently", p->name);
+		if ((other && strcmp(other->obj_name, lc->obj->name)) || o)
+			return refuse(lc, -EEXIST, "program '%s' already exists in progs/ (%s %s)",
+				      p->name, other ? "object" : "file",
+				      other ? other->obj_name : o->name);
 	}
 	return 0;
 }
@@ -1080,15 +1084,16 @@ static int progs_readdir(struct fs_node *dir, struct fs_handle *dh, uint64_t pos
 static int progs_create(struct fs_node *dir, const char *name, struct fs_entry *out)
 {
 	struct fs_obj *obj;
+	size_t len;
 	int ret = 0;
 
 	if (name[0] == '.')
 		return -EPERM;	/* reserved for the daemon's files */
-	if (fs_pin_name_len(name) > NAME_MAX) {
+	len = fs_pin_name_len(name);
+	if (len > NAME_MAX) {
 		/* its pins could not hold it: it would not survive a restart */
 		eb_warn("fs", "progs/%.40s...: the name is too long to pin (%zu bytes, "
-			"'.' and '%%' count 3, at most %d)", name, fs_pin_name_len(name),
-			NAME_MAX);
+			"'.' and '%%' count 3, at most %d)", name, len, NAME_MAX);
 		return -ENAMETOOLONG;
 	}
 	fs_rdlock();

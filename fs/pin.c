@@ -19,10 +19,15 @@
 #include "objects.h"
 #include "syscall.h"
 
+static bool escaped(char c)
+{
+	return c == '.' || c == '%';
+}
+
 static void add_escaped(struct eb_strbuf *sb, const char *name)
 {
 	for (; *name; name++) {
-		if (*name == '.' || *name == '%')
+		if (escaped(*name))
 			eb_strbuf_addf(sb, "%%%02x", (unsigned char)*name);
 		else
 			eb_strbuf_addch(sb, *name);
@@ -34,7 +39,7 @@ size_t fs_pin_name_len(const char *name)
 	size_t n = 0;
 
 	for (; *name; name++)
-		n += *name == '.' || *name == '%' ? 3 : 1;
+		n += escaped(*name) ? 3 : 1;
 	return n;
 }
 

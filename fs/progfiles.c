@@ -210,33 +210,18 @@ static void run_cause(const struct fs_prog *p, size_t size, int err, struct eb_s
 static void run_record_error(struct fs_prog *p, size_t size, int err)
 {
 	struct eb_strbuf cause = EB_STRBUF_INIT;
+	const char *what, *why;
 
 	run_cause(p, size, err, &cause);
-	eb_warn("fs", "progs/%s/run: %zu bytes of input: %s: %s", p->name, size,
-		eb_strerror(err == -524 ? -EOPNOTSUPP : err),
-		eb_strbuf_error(&cause) ? "?" : cause.buf);
+	what = eb_strerror(err == -524 ? -EOPNOTSUPP : err);	/* ENOTSUPP */
+	why = eb_strbuf_error(&cause) ? "?" : cause.buf;
+	eb_warn("fs", "progs/%s/run: %zu bytes of input: %s: %s", p->name, size, what, why);
 	pthread_mutex_lock(&p->run_lock);
 	eb_strbuf_reset(&p->run_result);
 	eb_strbuf_addf(&p->run_result, "error: %s: %s (a run of %s on %zu byte%s of input)\n",
-		       eb_strerror(err == -524 ? -EOPNOTSUPP : err),
-		       eb_strbuf_error(&cause) ? "?" : cause.buf, p->name, size,
-		       size == 1 ? "" : "s");
+		       what, why, p->name, size, size == 1 ? "" : "s");
 	pthread_mutex_unlock(&p->run_lock);
 	eb_strbuf_release(&cause);
-}
-
-/* Per open run file: the errno of a refused write (then close runs nothing). */
-struct run_state {
-	int refused;
-};
-
-static int run_open(struct fs_handle *h)
-{
-	h->priv = calloc(1, sizeof(struct run_state));
-	if (!h->priv)
-		return -ENOMEM;
-	h->priv_free = free;
-	return 0;
 }
 
 static int run_render(struct fs_handle *h, struct eb_strbuf *out)
@@ -249,30 +234,25 @@ static int run_render(struct fs_handle *h, struct eb_strbuf *out)
 	return 0;
 }
 
-/* After each write: bytes the program's type can never run on fail here. */
+/* After each write: bytes the program's type can never run on fail here
+ * (and then the close runs nothing: glue.c's refused write). */
 static int run_check(struct fs_handle *h)
 {
 	struct fs_prog *p = node_prog(h->node);
-	struct run_state *rs = h->priv;
 	int ret = h->wbuf.len ? run_refuses_bytes(p->type) : 0;
 
-	if (ret) {
+	if (ret)
 		run_record_error(p, h->wbuf.len, ret);
-		rs->refused = ret;
-	}
 	return ret;
 }
 
 static int run_commit(struct fs_handle *h)
 {
 	struct fs_prog *p = node_prog(h->node);
-	struct run_state *rs = h->priv;
 	struct eb_test_run_in in = { 0 };
 	struct eb_test_run_result res;
 	int ret;
 
-	if (rs->refused)
-		return rs->refused;	/* recorded at the write */
 	in.data = h->wbuf.len ? h->wbuf.buf : NULL;
 	in.data_size = (uint32_t)h->wbuf.len;
 	in.repeat = 1;
@@ -330,7 +310,6 @@ static const struct fs_node_ops prog_run_ops = {
 	.live = true,
 	.writable = true,
 	.render = run_render,
-	.open = run_open,
 	.read = fs_text_read,
 	.check = run_check,
 	.commit = run_commit,

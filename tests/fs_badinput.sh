@@ -190,18 +190,19 @@ badname() {
 	check "$1: the kernel holds no map long_keys" eventually no_map long_keys
 	unchanged "$1"
 }
+nofile="cannot be a file name (empty, starting with '.' or holding '/')"
 badname "a program named ''" fs_longkey.bpf.o longkey_prog "" EINVAL \
-	"program name '' cannot be a file name (empty, starting with '.' or holding '/')"
+	"program name '' $nofile"
 badname "a program named 'a/b'" fs_longkey.bpf.o longkey_prog "a/b" EINVAL \
-	"program name 'a/b' cannot be a file name (empty, starting with '.' or holding '/')"
+	"program name 'a/b' $nofile"
 badname "a program named '..'" fs_longkey.bpf.o longkey_prog ".." EINVAL \
-	"program name '..' cannot be a file name (empty, starting with '.' or holding '/')"
+	"program name '..' $nofile"
 badname "a program named '.dump'" fs_longkey.bpf.o longkey_prog ".dump" EINVAL \
-	"program name '.dump' cannot be a file name (empty, starting with '.' or holding '/')"
+	"program name '.dump' $nofile"
 badname "a map named 'k/v'" fs_longkey.bpf.o long_keys "k/v" EINVAL \
-	"map name 'k/v' cannot be a file name (empty, starting with '.' or holding '/')"
+	"map name 'k/v' $nofile"
 badname "a map named '.info'" fs_longkey.bpf.o long_keys ".info" EINVAL \
-	"map name '.info' cannot be a file name (empty, starting with '.' or holding '/')"
+	"map name '.info' $nofile"
 expect_err "an object named like its own program" EEXIST \
 	cp "$BPF/fs_longkey.bpf.o" "$P/longkey_prog"
 expect_line "... .last_error says why" <(cat "$P/.last_error") \
