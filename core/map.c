@@ -431,10 +431,16 @@ static int dump_alloc(struct eb_map_dump *d, uint32_t chunk)
 	return 0;
 }
 
+/* A batch cursor's bytes: the kernel's prev-key cursor or bucket index. */
+static size_t cursor_size(const struct eb_map *m)
+{
+	return EB_MAX((size_t)m->key_size, 8);
+}
+
 int eb_map_dump_init(struct eb_map_dump *d, const struct eb_map *m,
 		     uint32_t chunk, uint32_t flags)
 {
-	size_t cursor = EB_MAX((size_t)m->key_size, 8);
+	size_t cursor = cursor_size(m);
 	ssize_t vsize;
 	int err;
 
@@ -501,7 +507,7 @@ static int dump_next_fallback(struct eb_map_dump *d)
 
 static int dump_next_batch(struct eb_map_dump *d)
 {
-	size_t cursor = EB_MAX((size_t)d->map->key_size, 8);
+	size_t cursor = cursor_size(d->map);
 	uint32_t count;
 	void *tmp;
 	int err;
@@ -584,6 +590,26 @@ int eb_map_dump_next(struct eb_map_dump *d, const void **keys, const void **valu
 	*keys = d->keys;
 	*values = d->values;
 	return ret;
+}
+
+int eb_map_dump_cursor(const struct eb_map_dump *d, const void **cur)
+{
+	if (d->fallback)
+		return -EOPNOTSUPP;
+	if (!d->started || d->done || !d->in_batch)
+		return -ENOENT;
+	*cur = d->in_batch;
+	return (int)cursor_size(d->map);
+}
+
+int eb_map_dump_seek(struct eb_map_dump *d, const void *cur, size_t size)
+{
+	if (!d->in_batch || d->started || d->fallback || d->done ||
+	    size != cursor_size(d->map))
+		return -EINVAL;
+	memcpy(d->in_batch, cur, size);
+	d->started = true;
+	return 0;
 }
 
 bool eb_map_dump_uses_fallback(const struct eb_map_dump *d)

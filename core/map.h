@@ -224,6 +224,23 @@ int eb_map_dump_init(struct eb_map_dump *d, const struct eb_map *m,
  * n > 0, 0 at the end, or -errno.  The buffers belong to the cursor.
  */
 int eb_map_dump_next(struct eb_map_dump *d, const void **keys, const void **values);
+/*
+ * Where the dump stands: *cur points at the batch cursor after the last
+ * chunk (valid until the next call), which a later dump of the same map
+ * may start from with eb_map_dump_seek().  The cursor's size, or -ENOENT
+ * before the first chunk and after the last, -EOPNOTSUPP in the fallback
+ * walk (no cursor to hand out).  The bytes are the kernel's and opaque:
+ * compare them only for equality.
+ */
+int eb_map_dump_cursor(const struct eb_map_dump *d, const void **cur);
+/*
+ * Start a fresh dump (no chunk read yet) at a cursor an earlier dump of
+ * the same map handed out: the chunks that follow are the ones a dump
+ * that had reached the cursor would read next.  Only for batch-capable
+ * maps (the cursor came from a batch walk): no fallback walk follows a
+ * failure.  0, -EINVAL (wrong size, dump already started), -errno.
+ */
+int eb_map_dump_seek(struct eb_map_dump *d, const void *cur, size_t size);
 /* True once the fallback walk is in use (for tests and diagnostics). */
 bool eb_map_dump_uses_fallback(const struct eb_map_dump *d);
 /* Free the cursor's buffers.  Safe to call twice. */

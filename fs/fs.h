@@ -219,6 +219,8 @@ struct fs_node {
 	uint64_t nlookup;
 	unsigned int opens;
 	unsigned int children;		/* hashed nodes whose parent this is */
+	uint64_t child_bits;		/* a bit per child name's hash: see
+					 * fs_node_child_filter() */
 	bool hashed;
 	bool permanent;
 	struct fs_node *ino_next, *name_next;
@@ -264,12 +266,18 @@ void fs_node_put(struct fs_node *node);
  * (fs_node_put()).  NULL only on ENOMEM.
  */
 struct fs_node *fs_node_obtain(struct fs_node *dir, const char *name, struct fs_entry *e);
-/* The inode of (dir, name) if the table knows one with this ops and
- * backing; 0 otherwise (readdir uses it for d_ino). */
-uint64_t fs_node_peek_ino(uint64_t dir, const char *name);
-/* Whether the table holds any node under dir (when it does not, a
- * readdir need not ask fs_node_peek_ino() about each name). */
-bool fs_node_has_children(struct fs_node *dir);
+/*
+ * A filter of the names the table holds under dir: one bit (of 64) per
+ * name's hash, set for every node hashed under dir since dir last had no
+ * children; 0 when it has none.  readdir takes it once per request and
+ * hands it to fs_node_peek_ino(), so a directory with a few nodes and
+ * 100,000 entries makes few locked lookups.
+ */
+uint64_t fs_node_child_filter(struct fs_node *dir);
+/* The inode of (dir, name) if the table knows one; 0 otherwise, and
+ * without taking the table's lock when the name's bit is not in filter
+ * (readdir uses it for d_ino). */
+uint64_t fs_node_peek_ino(uint64_t dir, const char *name, uint64_t filter);
 /* Drop n lookup counts (FUSE forget). */
 void fs_node_forget(uint64_t ino, uint64_t n);
 /* Forget (dir, name) in the index so the next lookup makes a new node. */

@@ -47,6 +47,7 @@
 
 #include "eventfiles.h"
 #include "info.h"
+#include "keylist.h"
 #include "log.h"
 #include "map.h"
 #include "objects.h"
@@ -62,6 +63,7 @@ struct fs_map {
 	char **owners;
 	unsigned int nowners;
 	bool registered;
+	struct fs_key_splits splits;	/* where the last listing split */
 };
 
 static struct {
@@ -77,6 +79,7 @@ static void map_destroy(struct fs_backing *b)
 	unsigned int i;
 
 	eb_map_close(&m->m);
+	fs_key_splits_fini(&m->splits);
 	for (i = 0; i < m->nowners; i++)
 		free(m->owners[i]);
 	free(m->owners);
@@ -92,6 +95,7 @@ int fs_map_new(const struct fs_map_desc *d, struct fs_map **out)
 	if (!m)
 		return -ENOMEM;
 	fs_backing_init(&m->b, map_destroy);
+	fs_key_splits_init(&m->splits);
 	m->m.fd = -1;
 	m->name = strdup(d->name);
 	if (!m->name) {
@@ -480,9 +484,9 @@ static int map_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry
  * Sorted snapshot (every map whose listing fits in FS_LIST_MAX bytes,
  * judged from max_entries by list_fits()): a readdir from position 0
  * (the first one of an open directory, and after rewinddir) reads every
- * key with batch lookups, renders the names into one buffer and sorts
- * them byte-wise (fs_fmt_sort_names()); the readdirs that follow hand out
- * that snapshot.  So each key is listed exactly once even while the map
+ * key with batch lookups, renders the names and sorts them byte-wise
+ * (keylist.h: from a map's second listing on, one thread per CPU reads
+ * a part of it); the readdirs that follow hand out that snapshot.  So each key is listed exactly once even while the map
  * changes, offsets stay valid for seekdir, and the names come in ls's
  * order, which makes ls's own sort of 100,000 names several times
  * cheaper.  Keys inserted or deleted after the snapshot show from the
@@ -506,9 +510,7 @@ struct key_cursor {
 
 struct key_listing {
 	bool sorted;		/* the snapshot is in use */
-	struct eb_strbuf names;	/* "name\0name\0..." */
-	uint32_t *off;		/* off[i]: the i-th key's name in names */
-	size_t n, cap;
+	struct fs_keylist list;	/* the snapshot */
 	struct key_cursor c;	/* streamed listing */
 };
 
@@ -518,8 +520,7 @@ static void key_listing_free(void *p)
 
 	if (l->c.active)
 		eb_map_dump_release(&l->c.d);
-	eb_strbuf_release(&l->names);
-	free(l->off);
+	fs_keylist_release(&l->list);
 	free(l);
 }
 
@@ -561,49 +562,18 @@ static bool list_fits(const struct fs_map *m)
 /* Read every key into a sorted snapshot.  0, -E2BIG when the listing
  * outgrows FS_LIST_MAX (maps whose max_entries does not bound them),
  * or -errno. */
-static int key_list_load(struct key_listing *l, const struct fs_map *m)
+static int key_list_load(struct key_listing *l, struct fs_map *m)
 {
-	size_t ks = m->m.key_size, cost = list_entry_cost(m);
-	struct eb_map_dump d;
-	const uint8_t *keys;
-	const void *vals;
-	int cnt, i, ret;
+	struct fs_keylist_req r = {
+		.map = &m->m,
+		.key_fmt = m->key_fmt,
+		.chunk = dump_chunk(m),
+		.max = FS_LIST_MAX / list_entry_cost(m),
+		.shards = fs_keylist_shards(),
+		.splits = &m->splits,
+	};
 
-	eb_strbuf_reset(&l->names);
-	l->n = 0;
-	ret = eb_map_dump_init(&d, &m->m, dump_chunk(m), 0);
-	if (ret)
-		return ret;
-	while ((cnt = eb_map_dump_next(&d, (const void **)&keys, &vals)) > 0) {
-		if ((l->n + (size_t)cnt) * cost > FS_LIST_MAX) {
-			ret = -E2BIG;
-			goto out;
-		}
-		if (l->n + (size_t)cnt > l->cap) {
-			size_t cap = EB_MAX(l->n + (size_t)cnt, 2 * l->cap);
-			uint32_t *off = eb_reallocarray(l->off, cap, sizeof(*off));
-
-			if (!off) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			l->off = off;
-			l->cap = cap;
-		}
-		for (i = 0; i < cnt; i++) {
-			l->off[l->n++] = (uint32_t)l->names.len;
-			fs_fmt_render_key(m->key_fmt, keys + (size_t)i * ks, ks, &l->names);
-			eb_strbuf_addch(&l->names, '\0');
-		}
-	}
-	ret = cnt < 0 ? cnt : eb_strbuf_error(&l->names);
-	if (!ret)
-		fs_fmt_sort_names(l->names.buf, l->off, l->n);
-out:
-	eb_map_dump_release(&d);
-	if (ret)
-		l->n = 0;
-	return ret;
+	return fs_keylist_load(&l->list, &r);
 }
 
 static int key_cursor_restart(struct key_cursor *c, const struct fs_map *m)
@@ -677,7 +647,7 @@ static int key_stream(struct key_cursor *c, const struct fs_map *m, uint64_t kpo
 
 /* Emit keys from key position kpos; `rewind`: the readdir started at
  * position 0, take a new snapshot.  The number emitted or -errno. */
-static int key_list(struct fs_handle *dh, const struct fs_map *m, uint64_t kpos,
+static int key_list(struct fs_handle *dh, struct fs_map *m, uint64_t kpos,
 		    bool rewind, fs_emit_fn emit, void *ctx)
 {
 	struct key_listing *l = dh->priv;
@@ -687,7 +657,7 @@ static int key_list(struct fs_handle *dh, const struct fs_map *m, uint64_t kpos,
 		l = calloc(1, sizeof(*l));
 		if (!l)
 			return -ENOMEM;
-		eb_strbuf_init(&l->names);
+		eb_strbuf_init(&l->list.names);
 		l->sorted = list_fits(m);
 		dh->priv = l;
 		dh->priv_free = key_listing_free;
@@ -696,9 +666,6 @@ static int key_list(struct fs_handle *dh, const struct fs_map *m, uint64_t kpos,
 	if (rewind && l->sorted) {
 		ret = key_list_load(l, m);
 		if (ret == -E2BIG) {
-			eb_strbuf_release(&l->names);
-			eb_zfree(&l->off);
-			l->n = l->cap = 0;
 			l->sorted = false;
 		} else if (ret) {
 			return ret;
@@ -706,8 +673,8 @@ static int key_list(struct fs_handle *dh, const struct fs_map *m, uint64_t kpos,
 	}
 	if (!l->sorted)
 		return key_stream(&l->c, m, kpos, emit, ctx);
-	for (; kpos < l->n; kpos++, n++)
-		if (emit(ctx, l->names.buf + l->off[kpos], S_IFREG, 0))
+	for (; kpos < l->list.n; kpos++, n++)
+		if (emit(ctx, l->list.names.buf + l->list.off[kpos], S_IFREG, 0))
 			break;
 	return n;
 }

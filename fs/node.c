@@ -172,13 +172,24 @@ static struct fs_node *find_ino(uint64_t ino)
 	return n;
 }
 
-static struct fs_node *find_name(uint64_t parent, const char *name)
+/* A name's bit in its parent's child_bits. */
+static uint64_t name_bit(size_t hash)
 {
-	struct fs_node *n = tbl.by_name[hash_name(parent, name) & (tbl.slots - 1)];
+	return 1ull << ((uint64_t)hash >> 58);
+}
+
+static struct fs_node *find_name_hashed(uint64_t parent, const char *name, size_t hash)
+{
+	struct fs_node *n = tbl.by_name[hash & (tbl.slots - 1)];
 
 	while (n && (n->parent != parent || strcmp(n->name, name)))
 		n = n->name_next;
 	return n;
+}
+
+static struct fs_node *find_name(uint64_t parent, const char *name)
+{
+	return find_name_hashed(parent, name, hash_name(parent, name));
 }
 
 /* Count n under its parent; it was just put in by_name. */
@@ -187,8 +198,10 @@ static void mark_hashed(struct fs_node *n)
 	struct fs_node *p = find_ino(n->parent);
 
 	n->hashed = true;
-	if (p)
+	if (p) {
 		p->children++;
+		p->child_bits |= name_bit(hash_name(n->parent, n->name));
+	}
 }
 
 static void unhash(struct fs_node *n)
@@ -198,8 +211,8 @@ static void unhash(struct fs_node *n)
 	if (!n->hashed)
 		return;
 	p = find_ino(n->parent);
-	if (p && p->children)
-		p->children--;
+	if (p && p->children && !--p->children)
+		p->child_bits = 0;
 	pp = &tbl.by_name[hash_name(n->parent, n->name) & (tbl.slots - 1)];
 	while (*pp != n)
 		pp = &(*pp)->name_next;
@@ -340,27 +353,33 @@ nomem:
 	return NULL;
 }
 
-uint64_t fs_node_peek_ino(uint64_t dir, const char *name)
+uint64_t fs_node_peek_ino(uint64_t dir, const char *name, uint64_t filter)
 {
 	struct fs_node *n;
 	uint64_t ino = 0;
+	size_t hash;
 
+	if (!filter)
+		return 0;
+	hash = hash_name(dir, name);
+	if (!(filter & name_bit(hash)))
+		return 0;
 	pthread_mutex_lock(&tbl.lock);
-	n = find_name(dir, name);
+	n = find_name_hashed(dir, name, hash);
 	if (n && !fs_node_stale(n))
 		ino = n->ino;
 	pthread_mutex_unlock(&tbl.lock);
 	return ino;
 }
 
-bool fs_node_has_children(struct fs_node *dir)
+uint64_t fs_node_child_filter(struct fs_node *dir)
 {
-	bool any;
+	uint64_t bits;
 
 	pthread_mutex_lock(&tbl.lock);
-	any = dir->children > 0;
+	bits = dir->children ? dir->child_bits : 0;
 	pthread_mutex_unlock(&tbl.lock);
-	return any;
+	return bits;
 }
 
 void fs_node_forget(uint64_t ino, uint64_t count)

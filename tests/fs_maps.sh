@@ -253,6 +253,27 @@ expect_eq "bpftool: the kernel has map $id2 named counts" \
 	"$(bpftool -j map show id "$id2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" "counts"
 check "rm it again" rm "$MNT/progs/xdp_count.bpf.o"
 
+# --- a big map: listed by several threads from the second listing on ---
+# (fs/keylist.c; with one CPU the same listings run on one thread)
+FLOOR=$EB_BUILD_DIR/tools/bench_maps_floor
+check "cp bench_map.bpf.o" cp "$BPF/bench_map.bpf.o" "$MNT/progs/"
+bid=$(our_map_id bench)
+check "fill maps/bench with keys 0..29999 (batch updates)" "$FLOOR" fill "$bid" 30000
+seq 0 29999 | LC_ALL=C sort >"$WORK/want"
+for i in 1 2 3; do
+	ls -U "$MNT/maps/bench" | grep -v '^\.' >"$WORK/got"
+	check "listing $i: each of 30000 keys once, in byte order" cmp -s "$WORK/got" "$WORK/want"
+done
+for k in 0 7 12345 29999; do rm "$MNT/maps/bench/$k"; done
+for k in 30000 31000 99999; do touch "$MNT/maps/bench/$k"; done
+"$FLOOR" keys "$bid" | LC_ALL=C sort >"$WORK/want"
+expect_eq "the kernel holds 29999 keys" "$(wc -l <"$WORK/want")" "29999"
+for i in 1 2; do
+	ls -U "$MNT/maps/bench" | grep -v '^\.' >"$WORK/got"
+	check "listing after rm and touch ($i): the kernel's keys" cmp -s "$WORK/got" "$WORK/want"
+done
+check "rm bench_map.bpf.o" rm "$MNT/progs/bench_map.bpf.o"
+
 check "daemon still answers" daemon_alive
 
 finish

@@ -586,6 +586,108 @@ static void test_dump_10000(void **state)
 	eb_map_close(&m);
 }
 
+/* Read the rest of a dump into seen[], failing on a key seen twice.
+ * The number of entries read. */
+static uint32_t dump_rest(struct eb_map_dump *d, unsigned char *seen, uint32_t n)
+{
+	const void *keys, *vals;
+	uint32_t total = 0, k;
+	int got, i;
+
+	while ((got = eb_map_dump_next(d, &keys, &vals)) > 0) {
+		for (i = 0; i < got; i++) {
+			memcpy(&k, (const uint8_t *)keys + 4 * i, 4);
+			assert_true(k < n);
+			assert_int_equal(seen[k], 0);
+			seen[k] = 1;
+		}
+		total += (uint32_t)got;
+	}
+	assert_int_equal(got, 0);
+	return total;
+}
+
+/*
+ * A cursor handed out after a chunk restarts a later dump there: the
+ * chunks before it plus the seeked dump read every entry exactly once,
+ * for a hash map (bucket cursor) and an array (prev-key cursor).
+ */
+static void seek_check(const struct eb_map *m, uint32_t n, uint32_t chunk)
+{
+	struct eb_map_dump d, d2;
+	const void *keys, *vals, *cur;
+	unsigned char *seen = calloc(n, 1), *first = calloc(n, 1), saved[64];
+	uint32_t total = 0, rest, k;
+	int got, i, size = 0, chunks;
+
+	assert_non_null(seen);
+	assert_non_null(first);
+	assert_int_equal(eb_map_dump_init(&d, m, chunk, 0), 0);
+	assert_int_equal(eb_map_dump_cursor(&d, &cur), -ENOENT);
+	for (chunks = 0; chunks < 3; chunks++) {
+		got = eb_map_dump_next(&d, &keys, &vals);
+		assert_true(got > 0);
+		for (i = 0; i < got; i++) {
+			memcpy(&k, (const uint8_t *)keys + 4 * i, 4);
+			assert_int_equal(seen[k], 0);
+			seen[k] = first[k] = 1;
+		}
+		total += (uint32_t)got;
+		size = eb_map_dump_cursor(&d, &cur);
+		assert_int_equal(size, m->key_size > 8 ? m->key_size : 8);
+		memcpy(saved, cur, (size_t)size);
+	}
+	assert_true(total < n);
+
+	assert_int_equal(eb_map_dump_init(&d2, m, chunk, 0), 0);
+	assert_int_equal(eb_map_dump_seek(&d2, saved, (size_t)size - 1), -EINVAL);
+	assert_int_equal(eb_map_dump_seek(&d2, saved, (size_t)size), 0);
+	assert_int_equal(eb_map_dump_seek(&d2, saved, (size_t)size), -EINVAL);
+	rest = dump_rest(&d2, seen, n);
+	assert_int_equal(total + rest, n);
+	assert_int_equal(eb_map_dump_cursor(&d2, &cur), -ENOENT);	/* at the end */
+	eb_map_dump_release(&d2);
+
+	/* the first dump, continued, reads the same entries */
+	for (k = 0; k < n; k++)
+		if (!first[k])
+			seen[k] = 0;
+	assert_int_equal(dump_rest(&d, seen, n), rest);
+	free(first);
+	eb_map_dump_release(&d);
+	free(seen);
+}
+
+static void test_dump_seek(void **state)
+{
+	enum { N = 5000 };
+	struct eb_map m = EB_MAP_INIT, a = EB_MAP_INIT;
+	struct eb_map_dump d;
+	const void *cur;
+	uint32_t k;
+	uint64_t v;
+
+	(void)state;
+	TU_REQUIRE_BPF();
+	fill_hash(&m, N, N);
+	seek_check(&m, N, 256);
+	eb_map_close(&m);
+
+	make_map(&a, BPF_MAP_TYPE_ARRAY, 4, 8, 1000, 0, "eb_dump_sk");
+	for (k = 0; k < 1000; k++) {
+		v = (uint64_t)k * 7;
+		assert_int_equal(eb_map_update(&a, &k, &v, BPF_ANY), 0);
+	}
+	seek_check(&a, 1000, 64);
+
+	/* the fallback walk has no cursor */
+	assert_int_equal(eb_map_dump_init(&d, &a, 64, EB_MAP_DUMP_NO_BATCH), 0);
+	assert_true(eb_map_dump_next(&d, &cur, &cur) > 0);
+	assert_int_equal(eb_map_dump_cursor(&d, &cur), -EOPNOTSUPP);
+	eb_map_dump_release(&d);
+	eb_map_close(&a);
+}
+
 static void test_dump_array_and_percpu(void **state)
 {
 	struct eb_map a = EB_MAP_INIT, p = EB_MAP_INIT;
@@ -720,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_iter_threaded_deletes),
 		cmocka_unit_test(test_iter_gives_up),
 		cmocka_unit_test(test_dump_10000),
+		cmocka_unit_test(test_dump_seek),
 		cmocka_unit_test(test_dump_array_and_percpu),
 		cmocka_unit_test(test_dump_lpm),
 		cmocka_unit_test(test_dump_fallback_auto),
