@@ -794,10 +794,25 @@ out:
 	return ret;
 }
 
+/*
+ * glibc's opendir() sizes the buffer readdir() fills by the directory's
+ * st_blksize (32 KiB to 1 MiB): a 100,000-key listing is then read in 4
+ * requests instead of 98.
+ */
+#define FS_MAP_DIR_BLKSIZE	(1 << 20)
+
+static int map_dir_getattr(struct fs_node *n, struct stat *st)
+{
+	(void)n;
+	st->st_blksize = FS_MAP_DIR_BLKSIZE;
+	return 0;
+}
+
 static const struct fs_node_ops map_dir_ops = {
 	.kind = "map",
 	.mode = S_IFDIR | 0755,
 	.cache_entry = true,
+	.getattr = map_dir_getattr,
 	.dir_writable = true,
 	.lookup = map_dir_lookup,
 	.readdir = map_dir_readdir,
