@@ -447,3 +447,74 @@ void fs_fmt_sort_names(const char *base, uint32_t *off, size_t n)
 {
 	flag_sort(base, off, n, 0);
 }
+
+uint64_t fs_fmt_name_prefix(const char *name)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < 8 && name[i]; i++)
+		v |= (uint64_t)(unsigned char)name[i] << (56 - 8 * i);
+	return v;
+}
+
+int fs_fmt_ref_cmp(const char *base, const struct fs_fmt_name_ref *a,
+		   const struct fs_fmt_name_ref *b)
+{
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	if (!(a->prefix & 0xff))	/* both names end within the prefix */
+		return 0;
+	return name_cmp(base, a->off, b->off, 8);
+}
+
+/* Put runs of equal prefixes of long names in order by their rest. */
+static void sort_ties(const char *base, struct fs_fmt_name_ref *refs, uint32_t *scratch,
+		      size_t n)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && refs[j].prefix == refs[i].prefix; j++)
+			;
+		if (j - i < 2 || !(refs[i].prefix & 0xff))
+			continue;
+		for (k = i; k < j; k++)
+			scratch[k - i] = refs[k].off;
+		flag_sort(base, scratch, j - i, 8);
+		for (k = i; k < j; k++)
+			refs[k].off = scratch[k - i];
+	}
+}
+
+void fs_fmt_sort_refs(const char *base, struct fs_fmt_name_ref *refs,
+		      struct fs_fmt_name_ref *tmp, size_t n)
+{
+	struct fs_fmt_name_ref *src = refs, *dst = tmp, *t;
+	size_t cnt[8][256], i, b, sum;
+
+	if (n < 2)
+		return;
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < n; i++)
+		for (b = 0; b < 8; b++)
+			cnt[b][(refs[i].prefix >> (8 * b)) & 0xff]++;
+	for (b = 0; b < 8; b++) {	/* byte b from the least significant */
+		unsigned int shift = 8 * (unsigned int)b;
+
+		if (cnt[b][(src[0].prefix >> shift) & 0xff] == n)
+			continue;	/* every prefix has the same byte here */
+		for (i = 0, sum = 0; i < 256; i++) {
+			size_t c = cnt[b][i];
+
+			cnt[b][i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[b][(src[i].prefix >> shift) & 0xff]++] = src[i];
+		t = src, src = dst, dst = t;
+	}
+	if (src != refs)
+		memcpy(refs, src, n * sizeof(*refs));
+	sort_ties(base, refs, (uint32_t *)tmp, n);
+}

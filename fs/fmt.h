@@ -114,4 +114,31 @@ bool fs_fmt_long_name_matches(const struct fs_fmt_long_name *ln, const void *dat
  */
 void fs_fmt_sort_names(const char *base, uint32_t *off, size_t n);
 
+/*
+ * A name to sort (at base + off) with its first 8 bytes as a big-endian
+ * number, zero past the name's end (fs_fmt_name_prefix()): refs in
+ * prefix order are in strcmp order except among equal prefixes, and
+ * comparing prefixes touches no name.  Keep refs when names are sorted
+ * in parts that are merged afterwards (fs_fmt_ref_cmp()).
+ */
+struct fs_fmt_name_ref {
+	uint64_t prefix;
+	uint32_t off;
+};
+
+uint64_t fs_fmt_name_prefix(const char *name);
+
+/* strcmp order of the names of two refs (names at base + off). */
+int fs_fmt_ref_cmp(const char *base, const struct fs_fmt_name_ref *a,
+		   const struct fs_fmt_name_ref *b);
+
+/*
+ * Sort refs[0..n) into strcmp order of their names: an LSD radix sort
+ * over the prefixes (a byte all prefixes share costs no pass), then
+ * fs_fmt_sort_names() from byte 8 on for each run of equal prefixes of
+ * names 8 bytes or longer.  tmp is scratch space for n refs.
+ */
+void fs_fmt_sort_refs(const char *base, struct fs_fmt_name_ref *refs,
+		      struct fs_fmt_name_ref *tmp, size_t n);
+
 #endif

@@ -82,7 +82,7 @@ struct shard {
 	size_t size;		/* of from and stop */
 
 	struct eb_strbuf names;
-	uint32_t *off;		/* sorted at the end */
+	struct fs_fmt_name_ref *refs;	/* sorted at the end */
 	size_t n, cap;
 	uint8_t *curs;		/* the cursor after each batch ... */
 	size_t *at;		/* ... and the keys read by then */
@@ -96,7 +96,7 @@ struct shard {
 static void shard_release(struct shard *s)
 {
 	eb_strbuf_release(&s->names);
-	eb_zfree(&s->off);
+	eb_zfree(&s->refs);
 	eb_zfree(&s->curs);
 	eb_zfree(&s->at);
 }
@@ -110,19 +110,24 @@ static int shard_add_names(struct shard *s, const uint8_t *keys, size_t cnt)
 		return -E2BIG;
 	if (s->n + cnt > s->cap) {
 		size_t cap = EB_MAX(s->n + cnt, 2 * s->cap);
-		uint32_t *off = eb_reallocarray(s->off, cap, sizeof(*off));
+		struct fs_fmt_name_ref *refs = eb_reallocarray(s->refs, cap, sizeof(*refs));
 
-		if (!off)
+		if (!refs)
 			return -ENOMEM;
-		s->off = off;
+		s->refs = refs;
 		s->cap = cap;
 	}
 	for (i = 0; i < cnt; i++) {
-		s->off[s->n++] = (uint32_t)s->names.len;
+		struct fs_fmt_name_ref *ref = &s->refs[s->n++];
+
+		ref->off = (uint32_t)s->names.len;
 		fs_fmt_render_key(r->key_fmt, keys + i * ks, ks, &s->names);
 		eb_strbuf_addch(&s->names, '\0');
+		if (eb_strbuf_error(&s->names) || s->names.len > UINT32_MAX)
+			return -ENOMEM;
+		ref->prefix = fs_fmt_name_prefix(s->names.buf + ref->off);
 	}
-	return eb_strbuf_error(&s->names);
+	return 0;
 }
 
 static int shard_add_cursor(struct shard *s, const void *cur, size_t size)
@@ -146,6 +151,18 @@ static int shard_add_cursor(struct shard *s, const void *cur, size_t size)
 	s->cursize = size;
 	memcpy(s->curs + s->ncur * size, cur, size);
 	s->at[s->ncur++] = s->n;
+	return 0;
+}
+
+static int sort_shard(struct shard *s)
+{
+	struct fs_fmt_name_ref *tmp = eb_reallocarray(NULL, EB_MAX(s->n, (size_t)1),
+						      sizeof(*tmp));
+
+	if (!tmp)
+		return -ENOMEM;
+	fs_fmt_sort_refs(s->names.buf, s->refs, tmp, s->n);
+	free(tmp);
 	return 0;
 }
 
@@ -179,9 +196,7 @@ static void *shard_walk(void *arg)
 			break;
 		}
 	}
-	err = cnt < 0 ? cnt : 0;
-	if (!err)
-		fs_fmt_sort_names(s->names.buf, s->off, s->n);
+	err = cnt < 0 ? cnt : sort_shard(s);
 out:
 	eb_map_dump_release(&d);
 	s->err = err;
@@ -207,22 +222,26 @@ static int merge(struct fs_keylist *l, struct shard *sh, unsigned int ns, size_t
 	}
 	if (eb_strbuf_error(&l->names) || l->names.len > UINT32_MAX)
 		return -ENOMEM;
+	for (i = 0; i < ns; i++)	/* refs into l->names */
+		for (k = 0; k < sh[i].n; k++)
+			sh[i].refs[k].off += (uint32_t)base[i];
 	for (k = 0; k < total; k++) {
-		const char *min = NULL;
+		const struct fs_fmt_name_ref *min = NULL;
 
 		best = 0;
 		for (i = 0; i < ns; i++) {
-			const char *name;
+			const struct fs_fmt_name_ref *ref;
 
 			if (pos[i] == sh[i].n)
 				continue;
-			name = l->names.buf + base[i] + sh[i].off[pos[i]];
-			if (!min || strcmp(name, min) < 0) {
-				min = name;
+			ref = &sh[i].refs[pos[i]];
+			if (!min || fs_fmt_ref_cmp(l->names.buf, ref, min) < 0) {
+				min = ref;
 				best = i;
 			}
 		}
-		l->off[k] = (uint32_t)(base[best] + sh[best].off[pos[best]++]);
+		l->off[k] = min->off;
+		pos[best]++;
 	}
 	l->n = total;
 	return 0;

@@ -538,8 +538,8 @@ static uint32_t dump_chunk(const struct fs_map *m)
 	return (uint32_t)EB_MIN(EB_MAX(n, (size_t)256), (size_t)4096);
 }
 
-/* Bytes a key's listing costs at most: its longest name, the NUL and
- * its offset. */
+/* Bytes a key's listing costs at most: its longest name, the NUL, its
+ * offset and, while the listing is read, two sort records (keylist.c). */
 static size_t list_entry_cost(const struct fs_map *m)
 {
 	static const size_t digits[9] = { 0, 3, 5, 0, 10, 0, 0, 0, 20 };
@@ -551,7 +551,7 @@ static size_t list_entry_cost(const struct fs_map *m)
 		name = 2 * ks;
 	else
 		name = digits[ks] + (m->key_fmt == FS_FMT_SINT);
-	return name + 1 + sizeof(uint32_t);
+	return name + 1 + sizeof(uint32_t) + 2 * sizeof(struct fs_fmt_name_ref);
 }
 
 static bool list_fits(const struct fs_map *m)

@@ -511,6 +511,78 @@ static void test_sort_names_many(void **state)
 	eb_strbuf_release(&base);
 }
 
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+/* The prefix sort: the same names as above plus names of exactly 8
+ * bytes, bytes above 0x7f and one shared 8-byte prefix; refs end in
+ * strcmp order and fs_fmt_ref_cmp() agrees with strcmp. */
+static void test_sort_refs(void **state)
+{
+	enum { N = 20000 };
+	const char **want = calloc(N, sizeof(*want));
+	struct fs_fmt_name_ref *refs = calloc(N, sizeof(*refs));
+	struct fs_fmt_name_ref *tmp = calloc(N, sizeof(*tmp));
+	struct eb_strbuf base = EB_STRBUF_INIT;
+	unsigned int seed = 777;
+	size_t i;
+
+	(void)state;
+	assert_non_null(want);
+	assert_non_null(refs);
+	assert_non_null(tmp);
+	assert_true(fs_fmt_name_prefix("") == 0);
+	assert_true(fs_fmt_name_prefix("a") == 0x6100000000000000ull);
+	assert_true(fs_fmt_name_prefix("0123456789") == 0x3031323334353637ull);
+	for (i = 0; i < N; i++) {
+		refs[i].off = (uint32_t)base.len;
+		seed = seed * 1103515245u + 12345u;
+		switch (i % 6) {
+		case 0:
+			eb_strbuf_addf(&base, "%u", seed % 1000000u);
+			break;
+		case 1:		/* one 12-byte prefix: equal prefixes */
+			eb_strbuf_addf(&base, "c0a80001aaaa%08x", seed);
+			break;
+		case 2:		/* exactly 8 bytes */
+			eb_strbuf_addf(&base, "%08x", seed % 5000u);
+			break;
+		case 3:		/* bytes above 0x7f sort after ASCII */
+			eb_strbuf_addf(&base, "\xc3\xa9%u", seed % 300u);
+			break;
+		case 4:
+			eb_strbuf_addf(&base, "-%u", seed % 100000u);
+			break;
+		default:	/* short names, duplicates */
+			eb_strbuf_addf(&base, "%x", seed % 64u);
+			break;
+		}
+		eb_strbuf_addch(&base, '\0');
+	}
+	assert_int_equal(eb_strbuf_error(&base), 0);
+	for (i = 0; i < N; i++) {
+		want[i] = base.buf + refs[i].off;
+		refs[i].prefix = fs_fmt_name_prefix(want[i]);
+	}
+	for (i = 1; i < N; i++)
+		assert_int_equal(sign(fs_fmt_ref_cmp(base.buf, &refs[i - 1], &refs[i])),
+				 sign(strcmp(want[i - 1], want[i])));
+	qsort(want, N, sizeof(*want), cmp_str);
+	fs_fmt_sort_refs(base.buf, refs, tmp, N);
+	for (i = 0; i < N; i++) {
+		assert_string_equal(base.buf + refs[i].off, want[i]);
+		assert_true(refs[i].prefix == fs_fmt_name_prefix(want[i]));
+	}
+	fs_fmt_sort_refs(base.buf, refs, tmp, 1);
+	fs_fmt_sort_refs(base.buf, refs, tmp, 0);
+	free(want);
+	free(refs);
+	free(tmp);
+	eb_strbuf_release(&base);
+}
+
 /* --- key file names: the NAME_MAX fallback --------------------------------- */
 
 static void test_fnv1a64(void **state)
@@ -682,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_parse_percpu),
 		cmocka_unit_test(test_sort_names),
 		cmocka_unit_test(test_sort_names_many),
+		cmocka_unit_test(test_sort_refs),
 		cmocka_unit_test(test_fnv1a64),
 		cmocka_unit_test(test_key_is_long),
 		cmocka_unit_test(test_render_key),
