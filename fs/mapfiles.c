@@ -743,6 +743,13 @@ static int map_dir_create(struct fs_node *dir, const char *name, struct fs_entry
 		ret = !ret ? -EEXIST : ret == -ENOENT ? -EINVAL : ret;
 	if (ret)
 		goto out;
+	if (is_array(m) && *(uint32_t *)key >= m->m.max_entries) {
+		/* the kernel's E2BIG would read "Argument list too long" */
+		eb_warn("fs", "maps/%s/%s: past the array's end (%u entries)",
+			m->name, name, m->m.max_entries);
+		ret = -EINVAL;
+		goto out;
+	}
 	ret = eb_map_update(&m->m, key, val, BPF_NOEXIST);
 	if (ret)
 		goto out;
@@ -856,6 +863,31 @@ static int key_render(struct fs_handle *h, struct eb_strbuf *out)
  * value and must parse (`echo bad > key` fails in write(), where the
  * shell sees it); other text is checked at close.
  */
+/* The daemon's log line for a value that does not parse: which key,
+ * what was written (printable bytes, at most 64) and what the map takes. */
+static void warn_unparsed(const struct fs_handle *h, const struct fs_map *m)
+{
+	struct eb_strbuf text = EB_STRBUF_INIT;
+	size_t len = h->wbuf.len, i;
+	const char *spell;
+
+	while (len && (h->wbuf.buf[len - 1] == '\n' || h->wbuf.buf[len - 1] == '\r'))
+		len--;
+	for (i = 0; i < len && i < 64; i++) {
+		unsigned char c = (unsigned char)h->wbuf.buf[i];
+
+		eb_strbuf_addch(&text, c >= 0x20 && c < 0x7f ? (char)c : '?');
+	}
+	if (len > 64)
+		eb_strbuf_adds(&text, "...");
+	spell = m->val_fmt == FS_FMT_UINT ? "an unsigned integer" :
+		m->val_fmt == FS_FMT_SINT ? "a signed integer" : "hex bytes";
+	eb_warn("fs", "maps/%s/%s: '%s' is not a value of this map (%u bytes, %s%s)",
+		m->name, h->node->name, text.buf, m->m.value_size, spell,
+		eb_map_is_percpu(&m->m) ? "; per CPU: one value for all, or cpuN: lines" : "");
+	eb_strbuf_release(&text);
+}
+
 static int key_check(struct fs_handle *h)
 {
 	struct fs_map *m = node_map(h->node);
@@ -886,6 +918,8 @@ static int key_check(struct fs_handle *h)
 		ret = fs_fmt_parse(m->val_fmt, h->wbuf.buf, len, val, m->m.value_size);
 	}
 	free(val);
+	if (ret == -EINVAL)
+		warn_unparsed(h, m);
 	return ret;
 }
 
@@ -931,8 +965,7 @@ static int key_commit(struct fs_handle *h)
 				   m->m.value_size);
 	}
 	if (ret) {
-		eb_warn("fs", "maps/%s: value does not parse (%zu bytes written)",
-			m->name, h->wbuf.len);
+		warn_unparsed(h, m);
 		goto out;
 	}
 	ret = eb_map_update(&m->m, key, val, BPF_ANY);

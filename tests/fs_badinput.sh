@@ -68,6 +68,13 @@ check ".last_error names the map" grep -q "map 'counts' already exists" "$P/.las
 unchanged "duplicate map name"
 
 expect_err "non-numeric value" EINVAL bash -c "echo seven > '$M/counts/1'"
+expect_line "the daemon's log names the key, the text and what the map takes" "$LOG" \
+	"ebpfs: fs: maps/counts/1: 'seven' is not a value of this map (8 bytes, an unsigned integer)"
+printf 'nine' >"$WORK/nine"
+expect_err "non-numeric value without a newline (refused at close)" EINVAL \
+	bash -c "cat '$WORK/nine' > '$M/counts/1'"
+expect_line "that one is named in the log too" "$LOG" \
+	"ebpfs: fs: maps/counts/1: 'nine' is not a value of this map (8 bytes, an unsigned integer)"
 expect_err "empty value" EINVAL bash -c "echo > '$M/counts/1'"
 expect_err "blank value" EINVAL bash -c "echo '  ' > '$M/counts/1'"
 expect_err "value of the wrong size" EINVAL bash -c "echo 0011 > '$M/globals.data/0'"
@@ -94,7 +101,8 @@ unchanged "bad values"
 
 expect_err "a key name that is not a key" ENOENT cat "$M/counts/one"
 expect_err "a key out of range" ENOENT cat "$M/counts/99"
-expect_err "insert out of range in an array" E2BIG touch "$M/counts/99"
+expect_err "insert past an array's end" EINVAL touch "$M/counts/99"
+expect_line "the log says why" "$LOG" "ebpfs: fs: maps/counts/99: past the array's end (4 entries)"
 expect_err "rm a key in an array" EPERM rm "$M/counts/1"
 unchanged "bad keys"
 
