@@ -447,6 +447,12 @@ else
 fi
 
 # --- sk_lookup through netns ------------------------------------------------------------------------
+# auto without a path would mean the daemon's own namespace, not the writer's
+expect_err "echo auto > lookup/attach: which namespace? (EINVAL)" EINVAL \
+	bash -c "echo auto > '$P/lookup/attach'"
+check "... and says how to name it" \
+	grep -q "name the network namespace: write 'auto PATH' or 'netns PATH'" "$P/lookup/attach_error"
+expect_eq "no link made" "$(links_of lookup)" ""
 check "echo 'netns /run/netns/B' > lookup/attach" \
 	bash -c "echo 'netns /run/netns/$NSB' > '$P/lookup/attach'"
 lkl=$(links_of lookup)
