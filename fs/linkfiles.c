@@ -405,7 +405,8 @@ static const char *link_on_hook(const struct fs_prog *p, const struct eb_attach_
  * unload can close p->fd meanwhile), not the state lock: a uprobe on a
  * file of this mount must not block on a lock our own reply needs.
  */
-static int attach_line(struct fs_prog *p, const char *line, struct eb_strbuf *err)
+static int attach_line(struct fs_prog *p, const char *line, struct eb_strbuf *err,
+		       char **made)
 {
 	const struct eb_attach_opts opts = { .map_fd = map_fd_by_name };
 	struct eb_attach_spec spec;
@@ -471,13 +472,15 @@ static int attach_line(struct fs_prog *p, const char *line, struct eb_strbuf *er
 	fs_unlock();
 	eb_info("fs", "attached progs/%s: link %s: %s", p->name, l->el->name,
 		l->el->line ? l->el->line : line);
+	*made = strdup(l->el->name);	/* NULL: it cannot be undone */
 out:
 	pthread_mutex_unlock(&fs_st.load_lock);
 	return ret;
 }
 
-/* Apply bytes [from, to) of the handle's buffer as one attach line. */
-static int apply_span(struct fs_handle *h, size_t from, size_t to)
+/* Apply bytes [from, to) of the handle's buffer as one attach line;
+ * *made: the new link's name (or NULL). */
+static int apply_span(struct fs_handle *h, size_t from, size_t to, char **made)
 {
 	struct fs_prog *p = (struct fs_prog *)h->node->backing;
 	struct eb_strbuf err = EB_STRBUF_INIT;
@@ -499,7 +502,7 @@ static int apply_span(struct fs_handle *h, size_t from, size_t to)
 		eb_strbuf_adds(&err, "attach: the line holds a NUL byte");
 		ret = -EINVAL;
 	} else {
-		ret = attach_line(p, line, &err);
+		ret = attach_line(p, line, &err, made);
 	}
 	if (ret) {
 		eb_warn("fs", "progs/%s/attach: '%s': %s", p->name, line,
@@ -525,33 +528,74 @@ static int attach_open(struct fs_handle *h)
 	return 0;
 }
 
-/* After each write: apply every complete line not applied yet. */
+/* Detach the links named made[0..n) of p: lines of a refused write. */
+static void undo_lines(struct fs_prog *p, char **made, size_t n)
+{
+	struct fs_link *l;
+	size_t i;
+
+	pthread_mutex_lock(&fs_st.load_lock);
+	fs_wrlock();
+	for (i = 0; i < n; i++) {
+		l = p->b.gone || !made[i] ? NULL : link_find(p->obj_name, p->name, made[i]);
+		if (l)
+			(void)link_drop(l, true);
+	}
+	fs_unlock();
+	pthread_mutex_unlock(&fs_st.load_lock);
+	eb_warn("fs", "progs/%s/attach: a line of the same write was refused: %zu link%s it made undone",
+		p->name, n, n == 1 ? "" : "s");
+}
+
+/*
+ * After each write: apply every complete line not applied yet.  One
+ * write() is all or nothing: when a line is refused, the links the lines
+ * before it made in the same write are detached again.
+ */
 static int attach_check(struct fs_handle *h)
 {
 	struct att_cursor *c = h->priv;
-	size_t done0 = c->done, i;
+	size_t done0 = c->done, i, nmade = 0;
+	char **made = NULL, *name;
 	int ret = 0;
 
 	if (c->done > h->wbuf.len)
 		c->done = done0 = h->wbuf.len;	/* truncated meanwhile */
 	for (i = c->done; i < h->wbuf.len; i++) {
+		char **more;
+
 		if (h->wbuf.buf[i] != '\n')
 			continue;
-		ret = apply_span(h, c->done, i);
+		name = NULL;
+		ret = apply_span(h, c->done, i, &name);
 		if (ret)
 			break;
 		c->done = i + 1;
+		if (!name)
+			continue;	/* a blank line (or no memory to name it) */
+		more = eb_reallocarray(made, nmade + 1, sizeof(*made));
+		if (!more) {
+			free(name);
+			ret = -ENOMEM;
+			break;
+		}
+		made = more;
+		made[nmade++] = name;
 	}
 	if (!ret && h->wbuf.len - c->done > ATTACH_LINE_MAX) {
 		eb_warn("fs", "attach: a line longer than %d bytes", ATTACH_LINE_MAX);
 		ret = -EINVAL;
 	}
 	if (ret) {
+		if (nmade)
+			undo_lines((struct fs_prog *)h->node->backing, made, nmade);
 		/* glue puts the buffer back as it was before this write */
 		c->done = done0;
-		return ret;
 	}
-	return 0;
+	for (i = 0; i < nmade; i++)
+		free(made[i]);
+	free(made);
+	return ret;
 }
 
 /* At close: a last line without a newline. */
@@ -559,11 +603,15 @@ static int attach_commit(struct fs_handle *h)
 {
 	struct att_cursor *c = h->priv;
 	size_t from = EB_MIN(c->done, h->wbuf.len);
+	char *made = NULL;
+	int ret;
 
 	c->done = h->wbuf.len;
 	if (from >= h->wbuf.len)
 		return 0;
-	return apply_span(h, from, h->wbuf.len);
+	ret = apply_span(h, from, h->wbuf.len, &made);
+	free(made);
+	return ret;
 }
 
 static int attach_render(struct fs_handle *h, struct eb_strbuf *out)

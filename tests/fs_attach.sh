@@ -211,7 +211,19 @@ expect_msg "attach_error of tp_getppid names it" "$P/tp_getppid/attach_error" "n
 expect_err "a line without a newline fails at close (dd)" ENOENT \
 	bash -c "printf 'xdp nosuch1' | dd of='$P/xdp_a/attach' status=none"
 expect_line "attach_error of the close" "$P/xdp_a/attach_error" "line: xdp nosuch1"
+# one write() is all or nothing: a refused line undoes the lines before it
+expect_err "one write() of a good line and a bad one" ENOENT python3 -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+try:
+    os.write(fd, b"tracepoint syscalls/sys_enter_getppid\ntracepoint nosuch/event\n")
+except OSError as e:
+    sys.exit(os.strerror(e.errno))' "$P/tp_getppid/attach"
 expect_eq "nothing attached by the refusals" "$(cat "$P/xdp_a/attach" "$P/tp_getppid/attach")" ""
+expect_eq "bpftool: no link of tp_getppid" \
+	"$(bpftool -j link show | python3 -c 'import json,sys; print(sum(1 for l in json.load(sys.stdin) if l.get("prog_id") == int(sys.argv[1])))' "$(our_prog_id tp_getppid)")" "0"
+expect_line "the log says the good line was undone" "$LOG" \
+	"ebpfs: fs: progs/tp_getppid/attach: a line of the same write was refused: 1 link it made undone"
 check "daemon alive after refusals" daemon_alive
 
 # --- XDP ----------------------------------------------------------------------------
