@@ -1311,6 +1311,10 @@ static int attach_probe(int prog_fd, const struct eb_attach_spec *s, struct eb_l
 	pfd = eb_att_perf_event_open(&attr, -1, 0);
 	if (pfd == -ENOENT && !user)
 		return eb_att_fail(e, pfd, "no kernel function '%s' to probe", s->target);
+	if (user && (pfd == -524 || pfd == -EOPNOTSUPP))	/* ENOTSUPP */
+		return eb_att_fail(e, -EINVAL, "%s '%s': the kernel cannot probe the instruction at offset 0x%llx of '%s' (not the start of an instruction, or one uprobes cannot step over)",
+				   eb_hook_str(s->hook), s->line + strlen(eb_hook_str(s->hook)) + 1,
+				   (unsigned long long)off, s->target);
 	if (pfd < 0)
 		return eb_att_fail(e, pfd, "%s '%s': perf_event_open: %s", eb_hook_str(s->hook),
 				   s->line + strlen(eb_hook_str(s->hook)) + 1, eb_strerror(pfd));

@@ -71,6 +71,7 @@ att_cleanup() {
 		wait "$DPID" 2>/dev/null
 		DPID=
 	fi
+	[ -n "${UTPID:-}" ] && kill "$UTPID" 2>/dev/null
 	# without their pins and the daemon's fds, every link ends
 	rm -rf "$PIN"
 	ip netns del "$NSA" 2>/dev/null
@@ -443,6 +444,21 @@ if [ -x "$UT" ]; then
 	expect_err "uprobe on a symbol that does not exist" ENOENT \
 		bash -c "echo 'uprobe $UT:no_such_symbol' > '$P/up_target/attach'"
 	expect_msg "attach_error names the symbol" "$P/up_target/attach_error" "no_such_symbol"
+	if [ "$(uname -m)" = x86_64 ]; then
+		# the kernel checks the instruction when it places the probe in
+		# a process that maps the binary
+		"$UT" wait &
+		UTPID=$!
+		sleep 0.2
+		expect_err "uprobe on an instruction the kernel cannot step over" EINVAL \
+			bash -c "echo 'uprobe $UT:eb_uprobe_unsteppable' > '$P/up_target/attach'"
+		expect_msg "attach_error says why" "$P/up_target/attach_error" \
+			"the kernel cannot probe the instruction at offset 0x"
+		kill "$UTPID"
+		wait "$UTPID" 2>/dev/null
+		UTPID=
+		expect_eq "uprobe: still one link" "$(links_of up_target)" "$upl"
+	fi
 else
 	echo "SKIP $T uprobe: no \$EB_UPROBE_TARGET"
 fi
