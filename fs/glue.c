@@ -427,7 +427,7 @@ struct dir_fill {
 	size_t size, used;
 	uint64_t next_off;
 	uint64_t dir_ino;
-	uint64_t children;	/* fs_node_child_filter() of the directory */
+	uint64_t child_filter;	/* fs_node_child_filter() of the directory */
 };
 
 static bool dir_emit(void *ctx, const char *name, mode_t mode, uint64_t ino)
@@ -438,7 +438,7 @@ static bool dir_emit(void *ctx, const char *name, mode_t mode, uint64_t ino)
 
 	memset(&st, 0, sizeof(st));
 	st.st_mode = mode;
-	st.st_ino = ino ? ino : fs_node_peek_ino(f->dir_ino, name, f->children);
+	st.st_ino = ino ? ino : fs_node_peek_ino(f->dir_ino, name, f->child_filter);
 	if (!st.st_ino)
 		st.st_ino = (ino_t)-1;	/* not looked up yet */
 	len = fuse_add_direntry(f->req, f->buf + f->used, f->size - f->used, name,
@@ -471,7 +471,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		ret = -ENOENT;
 		goto out;
 	}
-	f.children = fs_node_child_filter(n);
+	f.child_filter = fs_node_child_filter(n);
 	if (f.next_off == 0 && dir_emit(&f, ".", S_IFDIR, n->ino))
 		goto out;
 	if (f.next_off == 1 && dir_emit(&f, "..", S_IFDIR, n->parent))

@@ -288,7 +288,7 @@ static void save_splits(struct fs_key_splits *sp, const struct shard *sh, unsign
 }
 
 /* Walk with the cursors in split[0..nsplit) as part boundaries.  0 or
- * -errno; on success l holds the keys and *used the parts used. */
+ * -errno; on success l holds the keys and l->shards the parts used. */
 static int walk(struct fs_keylist *l, const struct fs_keylist_req *r,
 		const uint8_t *split, unsigned int nsplit, size_t size)
 {
