@@ -696,7 +696,7 @@ static bool is_cgroup_type(uint32_t t)
 
 /* Build the explicit line `auto ...` means for section sec_name into sb. */
 static int auto_line(const struct words *ws, const char *sec_name, struct eb_strbuf *sb,
-		     struct eb_strbuf *e)
+		     bool *self_netns, struct eb_strbuf *e)
 {
 	const struct eb_sec_def *d;
 	const char *tgt = "";
@@ -794,10 +794,12 @@ static int auto_line(const struct words *ws, const char *sec_name, struct eb_str
 	case PT(SK_LOOKUP):
 	case PT(FLOW_DISSECTOR):
 		eb_strbuf_adds(sb, "netns");
-		if (has_arg)
+		if (has_arg) {
 			add_args(sb, ws);
-		else
+		} else {
 			eb_strbuf_adds(sb, " /proc/self/ns/net");
+			*self_netns = true;
+		}
 		return 0;
 	case PT(SK_SKB):
 	case PT(SK_MSG):
@@ -837,6 +839,7 @@ int eb_attach_parse(const char *line, uint32_t prog_type, uint32_t expected,
 {
 	struct eb_strbuf gen = EB_STRBUF_INIT;
 	struct words ws, ws2;
+	bool self_netns = false;
 	int err;
 
 	memset(spec, 0, sizeof(*spec));
@@ -852,7 +855,7 @@ int eb_attach_parse(const char *line, uint32_t prog_type, uint32_t expected,
 		err = parse_explicit(&ws, prog_type, expected, sec_name, spec, errmsg);
 		goto out;
 	}
-	err = auto_line(&ws, sec_name, &gen, errmsg);
+	err = auto_line(&ws, sec_name, &gen, &self_netns, errmsg);
 	if (err)
 		goto out;
 	if (eb_strbuf_error(&gen)) {
@@ -862,6 +865,7 @@ int eb_attach_parse(const char *line, uint32_t prog_type, uint32_t expected,
 	eb_debug("attach", "auto: section '%s' -> '%s'", sec_name, gen.buf);
 	err = split_words(gen.buf, &ws2, errmsg) ?:
 	      parse_explicit(&ws2, prog_type, expected, sec_name, spec, errmsg);
+	spec->self_netns = !err && self_netns;
 out:
 	if (err == -ENOMEM && errmsg && !errmsg->len)
 		eb_att_fail(errmsg, err, "out of memory");
@@ -1311,7 +1315,7 @@ static int attach_probe(int prog_fd, const struct eb_attach_spec *s, struct eb_l
 	pfd = eb_att_perf_event_open(&attr, -1, 0);
 	if (pfd == -ENOENT && !user)
 		return eb_att_fail(e, pfd, "no kernel function '%s' to probe", s->target);
-	if (user && (pfd == -524 || pfd == -EOPNOTSUPP))	/* ENOTSUPP */
+	if (user && (pfd == -EB_ENOTSUPP || pfd == -EOPNOTSUPP))
 		return eb_att_fail(e, -EINVAL, "%s '%s': the kernel cannot probe the instruction at offset 0x%llx of '%s' (not the start of an instruction, or one uprobes cannot step over)",
 				   eb_hook_str(s->hook), s->line + strlen(eb_hook_str(s->hook)) + 1,
 				   (unsigned long long)off, s->target);

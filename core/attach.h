@@ -139,6 +139,8 @@ struct eb_attach_spec {
 	uint64_t freq;		/* perf_event: samples per second */
 	char *line;		/* the canonical explicit line ("xdp veth0 drv"):
 				 * never "auto"; parses back to the same spec */
+	bool self_netns;	/* "auto" without a path chose the caller's
+				 * network namespace (/proc/self/ns/net) */
 };
 
 /*

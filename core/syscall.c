@@ -55,14 +55,14 @@ bool eb_err_is_perm(int err)
 
 bool eb_err_is_unsupported(int err)
 {
-	return err == -EINVAL || err == -EOPNOTSUPP || err == -524;
+	return err == -EINVAL || err == -EOPNOTSUPP || err == -EB_ENOTSUPP;
 }
 
 const char *eb_strerror(int err)
 {
 	if (err < 0)
 		err = -err;
-	if (err == 524)
+	if (err == EB_ENOTSUPP)
 		return "Operation not supported by this kernel (ENOTSUPP)";
 	return strerror(err);
 }

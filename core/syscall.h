@@ -28,6 +28,10 @@ long eb_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 
 /* --- error classification -------------------------------------------- */
 
+/* The kernel-internal ENOTSUPP that bpf(2) and perf_event_open(2) can
+ * return (no libc name). */
+#define EB_ENOTSUPP	524
+
 /* err is a -errno as returned by this layer. */
 bool eb_err_is_exists(int err);		/* EEXIST */
 bool eb_err_is_not_found(int err);	/* ENOENT (no such key / id / file) */

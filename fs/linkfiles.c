@@ -396,9 +396,6 @@ static const char *link_on_hook(const struct fs_prog *p, const struct eb_attach_
 	return NULL;
 }
 
-/* The namespace path auto_line() of core/attach.c defaults to. */
-#define SELF_NETNS	"/proc/self/ns/net"
-
 /*
  * Attach p where line says; register and pin the link.  0 or -errno
  * (the message in err).  The attach runs under load_lock only (no
@@ -428,8 +425,7 @@ static int attach_line(struct fs_prog *p, const char *line, struct eb_strbuf *er
 	ret = eb_attach_parse(line, p->type, p->expected_attach_type, p->sec_name, &spec, err);
 	if (ret)
 		goto out;
-	if (spec.hook == EB_HOOK_NETNS && !strcmp(spec.target, SELF_NETNS) &&
-	    !strstr(line, SELF_NETNS)) {
+	if (spec.self_netns) {
 		/* auto's default is the caller's namespace: here that would
 		 * be the daemon's, not the writer's */
 		eb_strbuf_addf(err, "attach: '%s': name the network namespace: write 'auto PATH' or 'netns PATH' (/run/netns/NAME, /proc/PID/ns/net)",

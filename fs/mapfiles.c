@@ -486,7 +486,8 @@ static int map_dir_lookup(struct fs_node *dir, const char *name, struct fs_entry
  * (the first one of an open directory, and after rewinddir) reads every
  * key with batch lookups, renders the names and sorts them byte-wise
  * (keylist.h: from a map's second listing on, one thread per CPU reads
- * a part of it); the readdirs that follow hand out that snapshot.  So each key is listed exactly once even while the map
+ * a part of it); the readdirs that follow hand out that snapshot.  So
+ * each key is listed exactly once even while the map
  * changes, offsets stay valid for seekdir, and the names come in ls's
  * order, which makes ls's own sort of 100,000 names several times
  * cheaper.  Keys inserted or deleted after the snapshot show from the

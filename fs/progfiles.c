@@ -192,7 +192,7 @@ static void run_cause(const struct fs_prog *p, size_t size, int err, struct eb_s
 {
 	const char *ts = eb_prog_type_str(p->type) ?: "?";
 
-	if (err == -EOPNOTSUPP || err == -524) {
+	if (err == -EOPNOTSUPP || err == -EB_ENOTSUPP) {
 		eb_strbuf_addf(out, "the kernel has no test runs for %s programs", ts);
 	} else if (err == -EINVAL && run_refuses_bytes(p->type) == -EINVAL && size) {
 		eb_strbuf_addf(out, "a %s program runs on a context, not on input bytes", ts);
@@ -213,7 +213,7 @@ static void run_record_error(struct fs_prog *p, size_t size, int err)
 	const char *what, *why;
 
 	run_cause(p, size, err, &cause);
-	what = eb_strerror(err == -524 ? -EOPNOTSUPP : err);	/* ENOTSUPP */
+	what = eb_strerror(err == -EB_ENOTSUPP ? -EOPNOTSUPP : err);
 	why = eb_strbuf_error(&cause) ? "?" : cause.buf;
 	eb_warn("fs", "progs/%s/run: %zu bytes of input: %s: %s", p->name, size, what, why);
 	pthread_mutex_lock(&p->run_lock);
